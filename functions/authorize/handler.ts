@@ -1,0 +1,19 @@
+import { authorizeIntent } from '../shared/domain/authorize-intent';
+import { type AuthorizeIntentBody, authorizeIntentBodySchema } from '../shared/domain/schemas';
+import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
+
+/** POST /api/bank-account-connection-intents/{bankAccountConnectionIntentId}/authorize */
+export const authorizeIntentAction: RouteAction<AuthorizeIntentBody> = async ({
+  body,
+  pathParameters,
+  principal,
+  services,
+}) => {
+  await authorizeIntent(services, principal, pathParameters.bankAccountConnectionIntentId ?? '', body);
+  return {};
+};
+
+export const createHandler = (options?: ApiHandlerOptions) =>
+  apiHandler(authorizeIntentBodySchema, authorizeIntentAction, options);
+
+export const handler = createHandler();

@@ -1,0 +1,13 @@
+import { createIntent } from '../shared/domain/create-intent';
+import { toIntentResponse } from '../shared/domain/intent-response';
+import { type CreateIntentBody, createIntentBodySchema } from '../shared/domain/schemas';
+import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
+
+/** POST /api/bank-account-connection-intents */
+export const createIntentAction: RouteAction<CreateIntentBody> = async ({ body, principal, services }) =>
+  toIntentResponse(await createIntent(services, principal, body));
+
+export const createHandler = (options?: ApiHandlerOptions) =>
+  apiHandler(createIntentBodySchema, createIntentAction, options);
+
+export const handler = createHandler();

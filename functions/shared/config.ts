@@ -1,0 +1,63 @@
+import * as z from 'zod';
+
+/** Where a Quartz client secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
+export type SecretSource = { secretArn: string } | { value: string } | undefined;
+
+export interface QuartzConfig {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  clientSecret: SecretSource;
+}
+
+export interface ServiceConfig {
+  tableName: string;
+  quartz: { live: QuartzConfig; test: QuartzConfig };
+}
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  QUARTZ_LIVE_ISSUER: z.url(),
+  QUARTZ_LIVE_CLIENT_ID: z.string().min(1),
+  QUARTZ_LIVE_REDIRECT_URI: z.url(),
+  QUARTZ_LIVE_CLIENT_SECRET_ARN: z.string().min(1).optional(),
+  QUARTZ_LIVE_CLIENT_SECRET: z.string().min(1).optional(),
+  QUARTZ_TEST_ISSUER: z.url(),
+  QUARTZ_TEST_CLIENT_ID: z.string().min(1),
+  QUARTZ_TEST_REDIRECT_URI: z.url(),
+  QUARTZ_TEST_CLIENT_SECRET_ARN: z.string().min(1).optional(),
+  QUARTZ_TEST_CLIENT_SECRET: z.string().min(1).optional(),
+});
+
+/** The one place configuration is read; fails fast naming every missing or malformed variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+    throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.TABLE_NAME,
+    quartz: {
+      live: {
+        issuer: e.QUARTZ_LIVE_ISSUER,
+        clientId: e.QUARTZ_LIVE_CLIENT_ID,
+        redirectUri: e.QUARTZ_LIVE_REDIRECT_URI,
+        clientSecret: secretSource(e.QUARTZ_LIVE_CLIENT_SECRET_ARN, e.QUARTZ_LIVE_CLIENT_SECRET),
+      },
+      test: {
+        issuer: e.QUARTZ_TEST_ISSUER,
+        clientId: e.QUARTZ_TEST_CLIENT_ID,
+        redirectUri: e.QUARTZ_TEST_REDIRECT_URI,
+        clientSecret: secretSource(e.QUARTZ_TEST_CLIENT_SECRET_ARN, e.QUARTZ_TEST_CLIENT_SECRET),
+      },
+    },
+  };
+}
+
+function secretSource(secretArn: string | undefined, value: string | undefined): SecretSource {
+  if (secretArn) return { secretArn };
+  if (value) return { value };
+  return undefined;
+}

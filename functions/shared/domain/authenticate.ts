@@ -1,0 +1,18 @@
+import { ForbiddenError, UnauthorizedError } from './errors';
+import { sha256Hex } from './hashing';
+import type { ApiKeyStore } from './ports';
+import { type Principal, principalOf } from './principal';
+
+/** Resolves an `X-Api-Key` secret to the calling principal (401 when missing, unknown or disabled). */
+export async function authenticateApiKey(store: ApiKeyStore, secret: string | undefined): Promise<Principal> {
+  if (!secret) throw UnauthorizedError.missing();
+  const key = await store.findBySecretHash(sha256Hex(secret));
+  if (!key?.enabled) throw UnauthorizedError.invalid();
+  return principalOf(key);
+}
+
+/** Only account owners may create or authorize intents. */
+export function requireAccountOwner(principal: Principal): void {
+  if (principal.role !== 'account-owner')
+    throw new ForbiddenError('This API key role may not manage intents.');
+}

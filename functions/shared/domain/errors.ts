@@ -1,0 +1,98 @@
+/**
+ * Every error the API can answer with. Each class fixes its status code and the `message` that
+ * clients branch on; `http/error-response.ts` is the one place that turns them into bodies.
+ * Anything that is not an ApiError becomes a 500 that says nothing about its cause.
+ */
+export abstract class ApiError extends Error {
+  abstract readonly statusCode: number;
+  /** A human sentence for the optional `reason` field; clients must not branch on it. */
+  readonly reason: string | undefined;
+
+  constructor(message: string, reason?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.reason = reason;
+  }
+}
+
+/** 400: the request is malformed; the message names the field. */
+export class BadRequestError extends ApiError {
+  readonly statusCode = 400;
+}
+
+/** 401: the API key is missing, unknown or disabled. */
+export class UnauthorizedError extends ApiError {
+  readonly statusCode = 401;
+  static missing = () => new UnauthorizedError('Missing authentication');
+  static invalid = () => new UnauthorizedError('Invalid authentication');
+}
+
+/** 403 Forbidden: missing resource, another account's resource, or a role without permission. */
+export class ForbiddenError extends ApiError {
+  readonly statusCode = 403;
+  constructor(reason?: string) {
+    super('Forbidden', reason);
+  }
+}
+
+export const BUSINESS_RULE_CODES = [
+  'LIVENESS_MISMATCH',
+  'AUTHORIZATION_FAILED',
+  'ALREADY_AUTHORIZED',
+] as const;
+export type BusinessRuleCode = (typeof BUSINESS_RULE_CODES)[number];
+
+/** 403 with a documented code: a rule broken on a resource the caller may see. */
+export class BusinessRuleError extends ApiError {
+  readonly statusCode = 403;
+  constructor(
+    readonly code: BusinessRuleCode,
+    reason?: string,
+  ) {
+    super(code, reason);
+  }
+}
+
+/** 404: only for an unknown route or method. */
+export class RouteNotFoundError extends ApiError {
+  readonly statusCode = 404;
+  constructor() {
+    super('Not Found');
+  }
+}
+
+/** 502: the provider is unreachable, timed out or failed; nothing changed, so a retry is safe. */
+export class ProviderUnavailableError extends ApiError {
+  readonly statusCode = 502;
+  constructor(reason: string) {
+    super('PROVIDER_UNAVAILABLE', reason);
+  }
+}
+
+/** 503: another call is authorizing the same intent right now; retrying shortly is safe. */
+export class AuthorizationInProgressError extends ApiError {
+  readonly statusCode = 503;
+  constructor() {
+    super('AUTHORIZATION_IN_PROGRESS', 'Another request is authorizing this intent; retry shortly.');
+  }
+}
+
+/**
+ * A conditional write lost against a concurrent one (the repository's translation of DynamoDB's
+ * ConditionalCheckFailedException). Use cases catch it where losing is expected; if it escapes,
+ * the state is unchanged and a retry is safe.
+ */
+export class StateConflictError extends ApiError {
+  readonly statusCode = 503;
+  constructor(reason = 'A concurrent request changed this resource; retry.') {
+    super('CONCURRENT_UPDATE', reason);
+  }
+}
+
+/** The provider refused the authorization code (invalid, expired, reused or denied by the user). */
+export class ProviderRejectedError extends Error {
+  constructor(readonly providerError: string) {
+    super(`provider rejected the authorization: ${providerError}`);
+    this.name = 'ProviderRejectedError';
+  }
+}

@@ -1,0 +1,82 @@
+import type { Clock } from './clock';
+import type {
+  ApiKey,
+  BankAccount,
+  ConnectionIntent,
+  IntentClaim,
+  IntentGrant,
+  IntentType,
+  ProviderAccount,
+} from './schemas';
+
+/**
+ * What the domain needs from the outside world. Adapters implement these: DynamoDB repositories and
+ * the Quartz OAuth client in production, the same adapters against local peers in the local stack.
+ * Every state change is one conditional write; a lost condition throws StateConflictError.
+ */
+export interface IntentStore {
+  /** Strongly consistent read. */
+  get(id: string): Promise<ConnectionIntent | undefined>;
+  /** Writes a new intent; fails if the id exists. */
+  create(intent: ConnectionIntent): Promise<void>;
+  /** Records `claim` if the intent is `created` and holds no claim that is live at `now` (epoch ms). */
+  claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent>;
+  /** Saves (or replaces) the grant, if `claimId` still holds the intent. */
+  saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent>;
+  /** Gives the intent up without changing its status, if `claimId` still holds it. */
+  releaseClaim(id: string, claimId: string): Promise<void>;
+  /** Moves the intent to a final status and drops claim, grant and PKCE material. */
+  finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void>;
+}
+
+export type IntentOutcome =
+  | { status: 'authorized'; authorizedCodeHash: string; updatedAt: string; updatedBy: string }
+  | { status: 'failed'; failureReason: string; updatedAt: string; updatedBy: string };
+
+export interface BankAccountStore {
+  get(id: string): Promise<BankAccount | undefined>;
+  /**
+   * Stores `candidate` unless the account already holds a bank account with the same liveness and
+   * account number; returns the one that is stored. Safe to repeat.
+   */
+  connect(candidate: BankAccount): Promise<BankAccount>;
+  markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void>;
+}
+
+export interface ApiKeyStore {
+  findBySecretHash(secretHash: string): Promise<ApiKey | undefined>;
+  /** Fails with StateConflictError if the account already has a key of that name. */
+  create(key: ApiKey): Promise<void>;
+}
+
+export interface AuthorizationRequest {
+  test: boolean;
+  type: IntentType;
+  state: string;
+  /** The bank account a payment consent is for. */
+  bankAccount?: BankAccount;
+}
+
+/** An Open Banking provider, chosen per call by the intent's `test` flag. */
+export interface OpenBankingProvider {
+  /** Builds the URL the user is sent to; the PKCE verifier stays with the service. */
+  beginAuthorization(
+    request: AuthorizationRequest,
+  ): Promise<{ authorizationUrl: string; codeVerifier: string }>;
+  /** Redeems a code once. Throws ProviderRejectedError or ProviderUnavailableError. */
+  redeemCode(request: {
+    test: boolean;
+    code: string;
+    codeVerifier: string;
+  }): Promise<{ accessToken: string }>;
+  /** The accounts the user selected for the grant behind `accessToken`. */
+  listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]>;
+}
+
+export interface IntentDependencies {
+  intents: IntentStore;
+  bankAccounts: BankAccountStore;
+  provider: OpenBankingProvider;
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+}

@@ -1,0 +1,53 @@
+import { ApiError } from '../domain/errors';
+
+const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  reason?: string;
+  requestId?: string;
+}
+
+/**
+ * The one place errors become the contract's bodies. An ApiError says what it may; anything else
+ * is logged here and answered as a 500 that carries no message, stack or SDK detail.
+ */
+export function toErrorBody(error: unknown, requestId: string | undefined): ErrorBody {
+  if (error instanceof ApiError) {
+    return {
+      statusCode: error.statusCode,
+      error: REASON_PHRASES[error.statusCode] ?? 'Error',
+      message: error.message,
+      ...(error.reason ? { reason: error.reason } : {}),
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+  console.error(
+    JSON.stringify({
+      message: 'Unhandled error',
+      requestId,
+      error:
+        error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
+    }),
+  );
+  return {
+    statusCode: 500,
+    error: REASON_PHRASES[500] as string,
+    message: 'Internal Server Error',
+    ...(requestId ? { requestId } : {}),
+  };
+}

@@ -1,0 +1,72 @@
+import type middy from '@middy/core';
+import jsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { authenticateApiKey } from '../domain/authenticate';
+import { BadRequestError } from '../domain/errors';
+import type { Principal } from '../domain/principal';
+import type { Services } from '../services';
+import { toErrorBody } from './error-response';
+
+export interface ApiContext extends Context {
+  principal?: Principal;
+}
+
+type ApiMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>;
+
+const requestIdOf = (event: APIGatewayProxyEvent, context: Context): string =>
+  event.requestContext?.requestId ?? context.awsRequestId;
+
+export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** Every answer, success or error, carries X-Request-Id; errors take the contract's shape. */
+export function contractResponses(): ApiMiddleware {
+  return {
+    after: (request) => {
+      if (!request.response) return;
+      request.response.headers = {
+        ...request.response.headers,
+        'x-request-id': requestIdOf(request.event, request.context),
+      };
+    },
+    onError: (request) => {
+      const requestId = requestIdOf(request.event, request.context);
+      const body = toErrorBody(request.error, requestId);
+      const response = jsonResponse(body.statusCode, body);
+      response.headers = { ...response.headers, 'x-request-id': requestId };
+      request.response = response;
+    },
+  };
+}
+
+/** X-Api-Key → key record → principal; runs before the body is read, so 401 wins over 400. */
+export function apiKeyAuthentication(services: () => Services): ApiMiddleware {
+  return {
+    before: async (request) => {
+      const secret = request.event.headers?.['x-api-key'];
+      request.context.principal = await authenticateApiKey(services().apiKeys, secret);
+    },
+  };
+}
+
+/**
+ * middy's JSON parser (prototype-pollution safe, base64 aware), with its 415 and 422 answers
+ * turned into the 400s the contract allows.
+ */
+export function jsonBody(): ApiMiddleware {
+  const parser = jsonBodyParser();
+  return {
+    before: async (request) => {
+      try {
+        await parser.before?.(request as never);
+      } catch (error) {
+        const statusCode = (error as { statusCode?: number }).statusCode;
+        if (statusCode === 415) throw new BadRequestError('Content-Type must be application/json');
+        if (statusCode !== undefined && statusCode < 500)
+          throw new BadRequestError('body must be valid JSON');
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import * as oauth from 'oauth4webapi';
+import * as z from 'zod';
+import { ProviderUnavailableError } from '../domain/errors';
+import { type ProviderAccount, providerAccountSchema } from '../domain/schemas';
+import { classifyProviderError } from './provider-errors';
+
+export interface QuartzSettings {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  /** Resolved on first use and kept for the life of the process. */
+  clientSecret: () => Promise<string>;
+  timeoutMs?: number;
+  /** For tests: replaces the global fetch for every request to this provider. */
+  fetch?: QuartzFetch;
+}
+
+/** The request shape oauth4webapi hands to a custom fetch. */
+export type QuartzFetch = (
+  url: string,
+  options: oauth.CustomFetchOptions<string, oauth.ProtectedResourceRequestBody | URLSearchParams | undefined>,
+) => Promise<Response>;
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+const accountsSchema = z.array(providerAccountSchema);
+
+/** One Quartz configuration (live or test): a confidential OAuth 2.0 client with PKCE S256. */
+export class QuartzClient {
+  private readonly client: oauth.Client;
+  private metadata: Promise<oauth.AuthorizationServer> | undefined;
+
+  constructor(private readonly settings: QuartzSettings) {
+    this.client = { client_id: settings.clientId };
+  }
+
+  async authorizationUrl(request: {
+    scope: string;
+    state: string;
+    authorizationDetails?: Record<string, unknown>[];
+  }): Promise<{ authorizationUrl: string; codeVerifier: string }> {
+    const as = await this.discover();
+    if (!as.authorization_endpoint)
+      throw new ProviderUnavailableError('The bank has no authorization endpoint.');
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const url = new URL(as.authorization_endpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', this.settings.clientId);
+    url.searchParams.set('redirect_uri', this.settings.redirectUri);
+    url.searchParams.set('scope', request.scope);
+    url.searchParams.set('state', request.state);
+    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+    if (request.authorizationDetails) {
+      url.searchParams.set('authorization_details', JSON.stringify(request.authorizationDetails));
+    }
+    return { authorizationUrl: url.href, codeVerifier };
+  }
+
+  async redeemCode(code: string, codeVerifier: string): Promise<{ accessToken: string }> {
+    const as = await this.discover();
+    const clientAuth = oauth.ClientSecretBasic(await this.settings.clientSecret());
+    try {
+      const response = await oauth.genericTokenEndpointRequest(
+        as,
+        this.client,
+        clientAuth,
+        'authorization_code',
+        { code, redirect_uri: this.settings.redirectUri, code_verifier: codeVerifier },
+        this.requestOptions(),
+      );
+      const tokens = await oauth.processGenericTokenEndpointResponse(as, this.client, response);
+      return { accessToken: tokens.access_token };
+    } catch (error) {
+      throw classifyProviderError(error, 'token');
+    }
+  }
+
+  async listSelectedAccounts(accessToken: string): Promise<ProviderAccount[]> {
+    const url = new URL(`${this.settings.issuer.replace(/\/$/, '')}/accounts`);
+    let body: unknown;
+    try {
+      const response = await oauth.protectedResourceRequest(
+        accessToken,
+        'GET',
+        url,
+        new Headers({ accept: 'application/json' }),
+        undefined,
+        this.requestOptions(),
+      );
+      if (response.status !== 200) throw new Error(`accounts answered ${response.status}`);
+      body = await response.json();
+    } catch (error) {
+      throw classifyProviderError(error, 'accounts');
+    }
+    const accounts = accountsSchema.safeParse(body);
+    if (!accounts.success)
+      throw new ProviderUnavailableError('The bank answered an unreadable account list.');
+    return accounts.data;
+  }
+
+  /** Discovery is cached per process; a failed attempt is not, so the next call tries again. */
+  private discover(): Promise<oauth.AuthorizationServer> {
+    this.metadata ??= this.fetchMetadata().catch((error: unknown) => {
+      this.metadata = undefined;
+      throw classifyProviderError(error, 'discovery');
+    });
+    return this.metadata;
+  }
+
+  private async fetchMetadata(): Promise<oauth.AuthorizationServer> {
+    const issuer = new URL(this.settings.issuer);
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.requestOptions() });
+    return oauth.processDiscoveryResponse(issuer, response);
+  }
+
+  private requestOptions() {
+    return {
+      signal: AbortSignal.timeout(this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      // Plain http is accepted only for an issuer on this machine (the local sandbox bank).
+      [oauth.allowInsecureRequests]: isLoopback(this.settings.issuer),
+      ...(this.settings.fetch ? { [oauth.customFetch]: this.settings.fetch } : {}),
+    };
+  }
+}
+
+function isLoopback(issuer: string): boolean {
+  const { hostname } = new URL(issuer);
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}

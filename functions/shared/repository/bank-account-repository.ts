@@ -1,0 +1,95 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StateConflictError } from '../domain/errors';
+import type { BankAccountStore } from '../domain/ports';
+import { type BankAccount, bankAccountSchema } from '../domain/schemas';
+import { conditionally, type RepositoryOptions } from './repository-options';
+import { bankAccountKey, bankAccountNumberKey, withoutTableAttributes } from './table-keys';
+
+export class BankAccountRepository implements BankAccountStore {
+  constructor(private readonly options: RepositoryOptions) {}
+
+  async get(id: string): Promise<BankAccount | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: bankAccountKey(id), ConsistentRead: true }),
+    );
+    return Item ? bankAccountSchema.parse(withoutTableAttributes(Item)) : undefined;
+  }
+
+  /**
+   * Two single-item writes, in an order that is safe to repeat after a crash: first the number's
+   * uniqueness item names the bank account id (the first writer wins), then the bank account is
+   * written under the id that won, unless it is there already.
+   */
+  async connect(candidate: BankAccount): Promise<BankAccount> {
+    const id = await this.reserveNumber(candidate);
+    const bankAccount = { ...candidate, id };
+    try {
+      await conditionally(() =>
+        this.options.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: { ...bankAccountKey(id), entity: 'bank-account', ...bankAccount },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return bankAccount;
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+      const existing = await this.get(id);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void> {
+    await conditionally(() =>
+      this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: bankAccountKey(id),
+          UpdateExpression: 'SET #consent = :true, #updatedAt = :updatedAt, #updatedBy = :updatedBy',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#consent': 'enduringPaymentConsentAuthorized',
+            '#updatedAt': 'updatedAt',
+            '#updatedBy': 'updatedBy',
+          },
+          ExpressionAttributeValues: { ':true': true, ':updatedAt': updatedAt, ':updatedBy': updatedBy },
+        }),
+      ),
+    );
+  }
+
+  private async reserveNumber(candidate: BankAccount): Promise<string> {
+    const key = bankAccountNumberKey(candidate.accountId, candidate.test === true, candidate.accountNumber);
+    try {
+      await conditionally(() =>
+        this.options.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: {
+              ...key,
+              entity: 'bank-account-number',
+              bankAccountId: candidate.id,
+              createdAt: candidate.createdAt,
+              createdBy: candidate.createdBy,
+              updatedAt: candidate.updatedAt,
+              updatedBy: candidate.updatedBy,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return candidate.id;
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+      const { Item } = await this.options.client.send(
+        new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
+      );
+      const existingId: unknown = Item?.bankAccountId;
+      if (typeof existingId !== 'string') throw error;
+      return existingId;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IntentOutcome, IntentStore } from '../domain/ports';
+import {
+  type ConnectionIntent,
+  connectionIntentSchema,
+  type IntentClaim,
+  type IntentGrant,
+} from '../domain/schemas';
+import { conditionally, type RepositoryOptions } from './repository-options';
+import { intentKey, withoutTableAttributes } from './table-keys';
+
+const HELD_BY_CLAIM = '#claim.#claimId = :claimId AND #status = :created';
+
+export class IntentRepository implements IntentStore {
+  constructor(private readonly options: RepositoryOptions) {}
+
+  async get(id: string): Promise<ConnectionIntent | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: intentKey(id), ConsistentRead: true }),
+    );
+    return Item ? parseIntent(Item) : undefined;
+  }
+
+  async create(intent: ConnectionIntent): Promise<void> {
+    await conditionally(() =>
+      this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { ...intentKey(intent.id), entity: 'intent', ...intent },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent> {
+    return this.update(id, {
+      UpdateExpression: 'SET #claim = :claim',
+      ConditionExpression:
+        '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)',
+      ExpressionAttributeNames: { '#claim': 'claim', '#status': 'status', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: { ':claim': claim, ':created': 'created', ':now': now },
+    });
+  }
+
+  async saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent> {
+    return this.update(id, {
+      UpdateExpression: 'SET #grant = :grant',
+      ConditionExpression: HELD_BY_CLAIM,
+      ExpressionAttributeNames: {
+        '#grant': 'grant',
+        '#claim': 'claim',
+        '#claimId': 'id',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: { ':grant': grant, ':claimId': claimId, ':created': 'created' },
+    });
+  }
+
+  async releaseClaim(id: string, claimId: string): Promise<void> {
+    await this.update(id, {
+      UpdateExpression: 'REMOVE #claim',
+      ConditionExpression: HELD_BY_CLAIM,
+      ExpressionAttributeNames: { '#claim': 'claim', '#claimId': 'id', '#status': 'status' },
+      ExpressionAttributeValues: { ':claimId': claimId, ':created': 'created' },
+    });
+  }
+
+  async finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void> {
+    const { status, updatedAt, updatedBy } = outcome;
+    const [resultName, resultValue] =
+      outcome.status === 'authorized'
+        ? ['authorizedCodeHash', outcome.authorizedCodeHash]
+        : ['failureReason', outcome.failureReason];
+    await this.update(id, {
+      UpdateExpression:
+        'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, #result = :result ' +
+        'REMOVE #claim, #grant, #oauth',
+      ConditionExpression: HELD_BY_CLAIM,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#updatedBy': 'updatedBy',
+        '#result': resultName,
+        '#claim': 'claim',
+        '#claimId': 'id',
+        '#grant': 'grant',
+        '#oauth': 'oauth',
+      },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':updatedAt': updatedAt,
+        ':updatedBy': updatedBy,
+        ':result': resultValue,
+        ':claimId': claimId,
+        ':created': 'created',
+      },
+    });
+  }
+
+  private async update(
+    id: string,
+    expression: Pick<
+      ConstructorParameters<typeof UpdateCommand>[0],
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<ConnectionIntent> {
+    const { Attributes } = await conditionally(() =>
+      this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: intentKey(id),
+          ...expression,
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (!Attributes) throw new Error(`update of intent ${id} returned no attributes`);
+    return parseIntent(Attributes);
+  }
+}
+
+const parseIntent = (item: Record<string, unknown>): ConnectionIntent =>
+  connectionIntentSchema.parse(withoutTableAttributes(item));

@@ -1,0 +1,63 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
+import { systemClock } from './domain/clock';
+import type { ApiKeyStore, IntentDependencies } from './domain/ports';
+import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
+import { QuartzProvider } from './provider/quartz-provider';
+import { ApiKeyRepository } from './repository/api-key-repository';
+import { BankAccountRepository } from './repository/bank-account-repository';
+import { IntentRepository } from './repository/intent-repository';
+import { cachedSecret } from './secrets';
+
+export interface Services extends IntentDependencies {
+  apiKeys: ApiKeyStore;
+}
+
+export interface ServiceOverrides {
+  dynamo?: DynamoDBDocumentClient;
+  fetch?: QuartzFetch;
+}
+
+/** Builds the adapters for one configuration; clients are created here, once. */
+export function buildServices(config: ServiceConfig, overrides: ServiceOverrides = {}): Services {
+  const client = overrides.dynamo ?? createDocumentClient();
+  const repository = { client, tableName: config.tableName };
+  let secretsManager: SecretsManagerClient | undefined;
+  const secrets = () => {
+    secretsManager ??= new SecretsManagerClient({});
+    return secretsManager;
+  };
+  const quartz = (settings: QuartzConfig) =>
+    new QuartzClient({
+      issuer: settings.issuer,
+      clientId: settings.clientId,
+      redirectUri: settings.redirectUri,
+      clientSecret: cachedSecret(settings.clientSecret, secrets),
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    });
+  return {
+    intents: new IntentRepository(repository),
+    bankAccounts: new BankAccountRepository(repository),
+    apiKeys: new ApiKeyRepository(repository),
+    provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
+    clock: systemClock,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+/** The DynamoDB endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB for a local engine). */
+export function createDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+let processServices: Services | undefined;
+
+/** The services of this process, built from the environment on first use (a Lambda cold start). */
+export function servicesFromEnvironment(): Services {
+  processServices ??= buildServices(loadConfig());
+  return processServices;
+}

@@ -1,0 +1,62 @@
+import type { QuartzFetch } from '../../functions/shared/provider/quartz-client';
+import { LIVE_ISSUER, TEST_ISSUER } from './fixtures';
+
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+type Answer = () => Response | Promise<Response>;
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/**
+ * A scripted Quartz behind oauth4webapi's custom-fetch hook: discovery for both issuers, a token
+ * endpoint and the accounts resource, each answer replaceable per test; every request is recorded.
+ */
+export class FakeQuartz {
+  readonly requests: RecordedRequest[] = [];
+  discovery: Answer = () => json(200, {});
+  token: Answer = () => json(200, { access_token: 'access-token-1', token_type: 'Bearer', expires_in: 300 });
+  accounts: Answer = () =>
+    json(200, [
+      { id: 'qa-1', accountNumber: '12-3456-7890123-00', accountName: 'Everyday' },
+      { id: 'qa-2', accountNumber: '12-3456-7890123-01', accountName: 'Savings' },
+    ]);
+
+  static readonly rejected = (error: string) => () => json(400, { error, error_description: 'nope' });
+  static readonly outage = () => () => new Response('upstream down', { status: 503 });
+  static readonly timeout = () => () =>
+    Promise.reject(new DOMException('The operation timed out', 'TimeoutError'));
+
+  readonly fetch: QuartzFetch = async (url, options) => {
+    this.requests.push({
+      url,
+      method: options.method,
+      headers: options.headers,
+      body: String(options.body ?? ''),
+    });
+    const { origin, pathname } = new URL(url);
+    if (pathname === '/.well-known/openid-configuration') {
+      const discovered = await this.discovery();
+      if (discovered.status !== 200) return discovered;
+      return json(200, {
+        issuer: origin,
+        authorization_endpoint: `${origin}/auth`,
+        token_endpoint: `${origin}/token`,
+      });
+    }
+    if (pathname === '/token') return this.token();
+    if (pathname === '/accounts') return this.accounts();
+    return json(404, { error: 'not_found' });
+  };
+
+  requestsTo(path: string): RecordedRequest[] {
+    return this.requests.filter((request) => new URL(request.url).pathname === path);
+  }
+}
+
+export const ISSUERS = [LIVE_ISSUER, TEST_ISSUER];

@@ -1,0 +1,69 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Clock } from '../../functions/shared/domain/clock';
+import type { ApiHandlerOptions } from '../../functions/shared/http/api-handler';
+import { buildServices, type Services } from '../../functions/shared/services';
+import { FakeQuartz } from './fake-quartz';
+import {
+  apiKey,
+  apiKeyItem,
+  DISABLED_SECRET,
+  lambdaContext,
+  OWNER_SECRET,
+  TERMINAL_SECRET,
+  testConfig,
+} from './fixtures';
+
+export const dynamo = mockClient(DynamoDBDocumentClient);
+
+/** A clock that only moves when the code under test sleeps, so waits cost no real time. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.parse('2022-03-31T02:56:29.713Z')) {}
+  now = () => new Date(this.current);
+  sleep = async (ms: number) => {
+    this.current += ms;
+  };
+}
+
+export interface Harness {
+  quartz: FakeQuartz;
+  clock: ManualClock;
+  services: Services;
+  invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+}
+
+/** Builds the real services on a mocked DynamoDB client and a scripted Quartz, with the three test keys stored. */
+export function harness(
+  createHandler: (
+    options?: ApiHandlerOptions,
+  ) => (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>,
+): Harness {
+  dynamo.reset();
+  dynamo.on(GetCommand).resolves({});
+  for (const key of [
+    apiKey({ secret: OWNER_SECRET }),
+    apiKey({ secret: TERMINAL_SECRET, name: 'Till', role: 'merchant-terminal' }),
+    apiKey({ secret: DISABLED_SECRET, name: 'Old', enabled: false }),
+  ]) {
+    dynamo.on(GetCommand, { Key: { pk: `API_KEY#${key.secretHash}` } }).resolves({ Item: apiKeyItem(key) });
+  }
+  const quartz = new FakeQuartz();
+  const clock = new ManualClock();
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
+  const services: Services = {
+    ...buildServices(testConfig, { dynamo: client, fetch: quartz.fetch }),
+    clock,
+    sleep: clock.sleep,
+  };
+  const handler = createHandler({ services: () => services, timeoutEarlyInMillis: 0 });
+  return {
+    quartz,
+    clock,
+    services,
+    invoke: async (event) => (await handler(event, lambdaContext())) as APIGatewayProxyResult,
+  };
+}
