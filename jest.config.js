@@ -7,6 +7,7 @@ const swc = [
 
 const shared = {
   testEnvironment: 'node',
+  restoreMocks: true,
   transform: { '^.+\\.(t|j)sx?$': swc },
   // middy 7 ships ESM only: let the transform compile it to CommonJS and point at its entry file.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|oauth4webapi)/)'],

@@ -41,6 +41,8 @@ export function harness(
   ) => (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>,
 ): Harness {
   dynamo.reset();
+  // Provider failures are logged by design; tests that care about the log spy on it themselves.
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   dynamo.on(GetCommand).resolves({});
   for (const key of [
     apiKey({ secret: OWNER_SECRET }),

@@ -1,0 +1,428 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHandler } from '../../../functions/authorize/handler';
+import { sha256Hex } from '../../../functions/shared/domain/hashing';
+import { bankAccountKey, intentKey } from '../../../functions/shared/repository/table-keys';
+import { FakeQuartz } from '../../support/fake-quartz';
+import {
+  ACCOUNT_ID,
+  apiEvent,
+  bankAccount,
+  bankAccountItem,
+  intent,
+  OTHER_ACCOUNT_ID,
+  OWNER_CRN,
+  OWNER_SECRET,
+  parse,
+  TERMINAL_SECRET,
+  TEST_ISSUER,
+} from '../../support/fixtures';
+import { dynamo, type Harness, harness } from '../../support/handler-harness';
+import { storeIntent } from '../../support/stored-intent';
+
+const CODE = 'hKpKupTM391pE10xfQiorMxXarRKAHRhTfH_x';
+const INTENT_ID = '3KVjuKW2CZCJeJVqPxwkX7';
+const PATH = `/api/bank-account-connection-intents/${INTENT_ID}/authorize`;
+
+let h: Harness;
+beforeEach(() => {
+  h = harness(createHandler);
+  dynamo.on(PutCommand).resolves({});
+});
+
+const authorize = async (
+  body: unknown = { code: CODE },
+  headers: Record<string, string> = { 'X-Api-Key': OWNER_SECRET },
+  id = INTENT_ID,
+) =>
+  parse(
+    await h.invoke(
+      apiEvent({ path: PATH, body, headers, pathParameters: { bankAccountConnectionIntentId: id } }),
+    ),
+  );
+
+const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+const puts = () =>
+  dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item as Record<string, unknown>);
+const forbidden = { statusCode: 403, error: 'Forbidden', message: 'Forbidden' };
+
+describe('authorize: quartz-accounts, provider accepts', () => {
+  it('redeems the code once with PKCE and client authentication, then answers {}', async () => {
+    const stored = storeIntent(intent());
+
+    const { statusCode, body, headers } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(body).toEqual({});
+    expect(headers['x-request-id']).toBe('req-123');
+    const [token, ...more] = h.quartz.requestsTo('/token');
+    expect(more).toHaveLength(0);
+    const form = new URLSearchParams(token?.body);
+    expect(Object.fromEntries(form)).toEqual({
+      grant_type: 'authorization_code',
+      code: CODE,
+      redirect_uri: 'https://app.example.com/callback',
+      code_verifier: intent().oauth?.codeVerifier,
+    });
+    const basic = Buffer.from(
+      String(token?.headers.authorization).replace(/^Basic /, ''),
+      'base64',
+    ).toString();
+    expect(basic.split(':').map(decodeURIComponent)).toEqual(['live-client', 'live-secret']);
+    expect(h.quartz.requestsTo('/accounts')[0]?.headers.authorization).toBe('Bearer access-token-1');
+    expect(stored.current()).toMatchObject({
+      status: 'authorized',
+      authorizedCodeHash: sha256Hex(CODE),
+      updatedBy: OWNER_CRN,
+    });
+    expect(stored.current()).not.toHaveProperty('claim');
+    expect(stored.current()).not.toHaveProperty('grant');
+    expect(stored.current()).not.toHaveProperty('oauth');
+  });
+
+  it('runs claim → save grant → save accounts → finish, each conditional on the claim', async () => {
+    storeIntent(intent());
+
+    await authorize();
+
+    const [claim, grant, accounts, finish] = updates();
+    expect(claim?.ConditionExpression).toBe(
+      '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)',
+    );
+    const claimId = (claim?.ExpressionAttributeValues?.[':claim'] as { id: string } | undefined)?.id;
+    expect(claimId).toEqual(expect.any(String));
+    for (const step of [grant, accounts, finish]) {
+      expect(step?.ConditionExpression).toBe('#claim.#claimId = :claimId AND #status = :created');
+      expect(step?.ExpressionAttributeValues?.[':claimId']).toBe(claimId);
+    }
+    expect(grant?.ExpressionAttributeValues?.[':grant']).toEqual({
+      codeHash: sha256Hex(CODE),
+      accessToken: 'access-token-1',
+    });
+    // The token is dropped as soon as the accounts are read.
+    expect(accounts?.ExpressionAttributeValues?.[':grant']).toEqual({
+      codeHash: sha256Hex(CODE),
+      accounts: expect.any(Array),
+    });
+    expect(finish?.ExpressionAttributeValues?.[':status']).toBe('authorized');
+  });
+
+  it('creates one quartz Bank Account per selected account, each guarded by its number', async () => {
+    storeIntent(intent());
+
+    await authorize();
+
+    const bankAccounts = puts().filter((item) => item.entity === 'bank-account');
+    expect(bankAccounts).toHaveLength(2);
+    expect(bankAccounts.map((item) => item.accountNumber)).toEqual([
+      '12-3456-7890123-00',
+      '12-3456-7890123-01',
+    ]);
+    expect(bankAccounts[0]).toMatchObject({
+      accountId: ACCOUNT_ID,
+      type: 'quartz',
+      name: 'Everyday',
+      providerAccountId: 'qa-1',
+      createdBy: OWNER_CRN,
+    });
+    expect(bankAccounts[0]).not.toHaveProperty('test');
+    const numbers = puts().filter((item) => item.entity === 'bank-account-number');
+    expect(numbers.map((item) => item.sk)).toEqual([
+      'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-00',
+      'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-01',
+    ]);
+  });
+
+  it('does not duplicate a bank account the account already holds', async () => {
+    storeIntent(intent());
+    const existing = bankAccount({ id: 'Exist11111111111111111', accountNumber: '12-3456-7890123-00' });
+    dynamo
+      .on(PutCommand, {
+        Item: {
+          entity: 'bank-account-number',
+          accountNumber: undefined,
+          sk: 'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-00',
+        },
+      })
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo
+      .on(GetCommand, {
+        Key: { pk: `ACCOUNT#${ACCOUNT_ID}`, sk: 'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-00' },
+      })
+      .resolves({ Item: { bankAccountId: existing.id } });
+    dynamo
+      .on(PutCommand, { Item: { entity: 'bank-account', id: existing.id } })
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo.on(GetCommand, { Key: bankAccountKey(existing.id) }).resolves({ Item: bankAccountItem(existing) });
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+    const written = puts().filter((item) => item.entity === 'bank-account');
+    const ids = written.map((item) => item.id);
+    expect(ids).toHaveLength(2);
+    expect(ids.filter((id) => id === existing.id)).toHaveLength(1);
+  });
+
+  it('uses the test configuration and flags the Bank Accounts for a test intent', async () => {
+    storeIntent(intent({ test: true }));
+
+    await authorize();
+
+    expect(h.quartz.requestsTo('/token')[0]?.url).toBe(`${TEST_ISSUER}/token`);
+    const bankAccounts = puts().filter((item) => item.entity === 'bank-account');
+    expect(bankAccounts.every((item) => item.test === true)).toBe(true);
+  });
+});
+
+describe('authorize: quartz-payment', () => {
+  it('marks the Bank Account enduringPaymentConsentAuthorized without reading accounts', async () => {
+    const account = bankAccount();
+    storeIntent(intent({ type: 'quartz-payment', bankAccountId: account.id }));
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(h.quartz.requestsTo('/accounts')).toHaveLength(0);
+    const consent = updates().find((input) => input.Key?.pk === bankAccountKey(account.id).pk);
+    expect(consent).toMatchObject({
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#consent': 'enduringPaymentConsentAuthorized' },
+      ExpressionAttributeValues: { ':true': true, ':updatedBy': OWNER_CRN },
+    });
+  });
+});
+
+describe('authorize: the provider refuses', () => {
+  it.each(['invalid_grant', 'access_denied'])(
+    '%s → 403 AUTHORIZATION_FAILED and the intent fails',
+    async (error) => {
+      const stored = storeIntent(intent());
+      h.quartz.token = FakeQuartz.rejected(error);
+
+      const { statusCode, body } = await authorize();
+
+      expect(statusCode).toBe(403);
+      expect(body).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'AUTHORIZATION_FAILED' });
+      expect(stored.current()).toMatchObject({ status: 'failed', failureReason: error });
+      expect(puts()).toHaveLength(0);
+    },
+  );
+
+  it('fails the intent when the provider refuses the access token for the accounts', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.accounts = () =>
+      new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body.message).toBe('AUTHORIZATION_FAILED');
+    expect(stored.current()).toMatchObject({ status: 'failed', failureReason: 'invalid_token' });
+  });
+});
+
+describe('authorize: the provider is unavailable', () => {
+  it.each([
+    ['answers 5xx', FakeQuartz.outage()],
+    ['times out', FakeQuartz.timeout()],
+    ['answers a temporarily_unavailable error', FakeQuartz.rejected('temporarily_unavailable')],
+  ])(
+    'when the token endpoint %s: 502, the claim is released and the intent stays created',
+    async (_case, answer) => {
+      const stored = storeIntent(intent());
+      h.quartz.token = answer;
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+      const { statusCode, body } = await authorize();
+
+      expect(statusCode).toBe(502);
+      expect(body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', message: 'PROVIDER_UNAVAILABLE' });
+      expect(stored.current()).toMatchObject({ status: 'created' });
+      expect(stored.current()).not.toHaveProperty('claim');
+      expect(JSON.stringify(warn.mock.calls)).not.toContain(CODE);
+      warn.mockRestore();
+    },
+  );
+
+  it('can be retried with the same code after an outage', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.token = FakeQuartz.outage();
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await authorize();
+    h.quartz.token = new FakeQuartz().token;
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(stored.current()).toMatchObject({ status: 'authorized' });
+  });
+
+  it('continues from the saved grant when the accounts could not be read, without redeeming again', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.accounts = FakeQuartz.outage();
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect((await authorize()).statusCode).toBe(502);
+    expect(stored.current()).toMatchObject({ status: 'created', grant: { accessToken: 'access-token-1' } });
+    h.quartz.accounts = new FakeQuartz().accounts;
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(h.quartz.requestsTo('/token')).toHaveLength(1);
+    expect(stored.current()).toMatchObject({ status: 'authorized' });
+  });
+});
+
+describe('authorize: crash recovery and races', () => {
+  it('resumes from a grant left by a call that died, without calling the provider', async () => {
+    const stored = storeIntent(
+      intent({
+        claim: {
+          id: 'dead-claim',
+          codeHash: sha256Hex(CODE),
+          expiresAt: Date.parse('2022-03-31T02:00:00.000Z'),
+        },
+        grant: {
+          codeHash: sha256Hex(CODE),
+          accounts: [{ id: 'qa-9', accountNumber: '12-3456-7890123-09', accountName: 'Bills' }],
+        },
+      }),
+    );
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(h.quartz.requests).toHaveLength(0);
+    expect(
+      puts()
+        .filter((item) => item.entity === 'bank-account')
+        .map((item) => item.accountNumber),
+    ).toEqual(['12-3456-7890123-09']);
+    expect(stored.current()).toMatchObject({ status: 'authorized' });
+  });
+
+  it('a caller that loses the claim answers the winner outcome and never redeems', async () => {
+    const created = intent();
+    const authorized = intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE) });
+    dynamo
+      .on(GetCommand, { Key: intentKey(INTENT_ID) })
+      .resolvesOnce({ Item: { ...intentKey(INTENT_ID), ...created } })
+      .resolves({ Item: { ...intentKey(INTENT_ID), ...authorized } });
+    dynamo
+      .on(UpdateCommand, { Key: intentKey(INTENT_ID) })
+      .rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(body).toEqual({});
+    expect(h.quartz.requestsTo('/token')).toHaveLength(0);
+  });
+
+  it('answers a retryable 503 when another call keeps the intent claimed', async () => {
+    const live = {
+      id: 'other',
+      codeHash: sha256Hex(CODE),
+      expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
+    };
+    storeIntent(intent({ claim: live }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(503);
+    expect(body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'AUTHORIZATION_IN_PROGRESS',
+    });
+    expect(h.quartz.requests).toHaveLength(0);
+    expect(updates()).toHaveLength(0);
+  });
+});
+
+describe('authorize: final states', () => {
+  it('answers {} again for the same code once authorized, doing nothing twice', async () => {
+    storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE) }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(200);
+    expect(body).toEqual({});
+    expect(h.quartz.requests).toHaveLength(0);
+    expect(updates()).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('answers ALREADY_AUTHORIZED for another code', async () => {
+    storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex('the-first-code') }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject({ message: 'ALREADY_AUTHORIZED' });
+  });
+
+  it('answers AUTHORIZATION_FAILED for a failed intent, whatever the code', async () => {
+    storeIntent(intent({ status: 'failed', failureReason: 'invalid_grant' }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject({ message: 'AUTHORIZATION_FAILED' });
+    expect(h.quartz.requests).toHaveLength(0);
+  });
+});
+
+describe('authorize: who may call, and bad input', () => {
+  it('answers 403 Forbidden for a missing intent', async () => {
+    const { statusCode, body } = await authorize(undefined, undefined, 'Missing111111111111111');
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject(forbidden);
+  });
+
+  it("answers 403 Forbidden for another account's intent and changes nothing", async () => {
+    storeIntent(intent({ accountId: OTHER_ACCOUNT_ID }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject(forbidden);
+    expect(updates()).toHaveLength(0);
+  });
+
+  it('forbids a merchant-terminal key', async () => {
+    storeIntent(intent());
+
+    const { statusCode } = await authorize(undefined, { 'X-Api-Key': TERMINAL_SECRET });
+
+    expect(statusCode).toBe(403);
+    expect(updates()).toHaveLength(0);
+  });
+
+  it.each([
+    [{}, 'Missing authentication'],
+    [{ 'X-Api-Key': 'nope' }, 'Invalid authentication'],
+  ])('answers 401 for headers %j', async (headers, message) => {
+    const { statusCode, body } = await authorize(undefined, headers);
+
+    expect(statusCode).toBe(401);
+    expect(body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message });
+  });
+
+  it.each([
+    [{}, 'code is required'],
+    [{ code: 7 }, 'code must be a string'],
+    [{ code: '' }, 'code must not be empty'],
+    [{ code: CODE, state: 'x' }, 'state is not allowed'],
+  ])('answers 400 for %j: %s', async (requestBody, message) => {
+    storeIntent(intent());
+
+    const { statusCode, body } = await authorize(requestBody);
+
+    expect(statusCode).toBe(400);
+    expect(body).toEqual({ statusCode: 400, error: 'Bad Request', message, requestId: 'req-123' });
+    expect(updates()).toHaveLength(0);
+  });
+});
