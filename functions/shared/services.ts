@@ -48,10 +48,23 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
 }
 
 /** The DynamoDB endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB for a local engine). */
-export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(localEngineDefaults(env)), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/**
+ * A DynamoDB engine on this machine (dynalite) accepts any region and credentials; supplying them
+ * spares a developer from exporting fake AWS settings. Real AWS settings, when present, still win.
+ */
+function localEngineDefaults(env: NodeJS.ProcessEnv) {
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!endpoint || !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?\/?$/.test(endpoint)) return {};
+  return {
+    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { region: 'local' }),
+    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
 }
 
 let processServices: Services | undefined;

@@ -1,0 +1,78 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { StateConflictError } from '../../../functions/shared/domain/errors';
+import { BankAccountRepository } from '../../../functions/shared/repository/bank-account-repository';
+import { ACCOUNT_ID, bankAccount, bankAccountItem } from '../../support/fixtures';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const repository = new BankAccountRepository({
+  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+  tableName: 'intents-test',
+});
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const NUMBER_KEY = { pk: `ACCOUNT#${ACCOUNT_ID}`, sk: 'BANK_ACCOUNT_NUMBER#test#12-3456-7890123-00' };
+
+beforeEach(() => dynamo.reset());
+
+describe('BankAccountRepository.connect', () => {
+  it('reserves the number, then writes the bank account, both only if new', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const candidate = bankAccount({ test: true });
+
+    const stored = await repository.connect(candidate);
+
+    expect(stored).toEqual(candidate);
+    const [reserve, write] = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(reserve).toMatchObject({
+      Item: { ...NUMBER_KEY, bankAccountId: candidate.id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(write).toMatchObject({
+      Item: { pk: `BANK_ACCOUNT#${candidate.id}`, sk: 'BANK_ACCOUNT', test: true },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('returns the bank account that already holds the number instead of a second one', async () => {
+    const existing = bankAccount({ id: 'Exist11111111111111111', test: true });
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand, { Key: NUMBER_KEY }).resolves({ Item: { bankAccountId: existing.id } });
+    dynamo
+      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${existing.id}` } })
+      .resolves({ Item: bankAccountItem(existing) });
+
+    const stored = await repository.connect(bankAccount({ test: true }));
+
+    expect(stored).toEqual(existing);
+  });
+
+  it('finishes a connection a crash left with only the number reserved', async () => {
+    dynamo.on(PutCommand, { Item: { sk: NUMBER_KEY.sk } }).rejects(conditionFailed());
+    dynamo.on(PutCommand, { Item: { sk: 'BANK_ACCOUNT' } }).resolves({});
+    dynamo
+      .on(GetCommand, { Key: NUMBER_KEY })
+      .resolves({ Item: { bankAccountId: 'Reserved11111111111111' } });
+
+    const stored = await repository.connect(bankAccount({ test: true }));
+
+    expect(stored.id).toBe('Reserved11111111111111');
+    expect(dynamo.commandCalls(PutCommand)[1]?.args[0].input.Item).toMatchObject({
+      id: 'Reserved11111111111111',
+    });
+  });
+});
+
+describe('BankAccountRepository.markEnduringPaymentConsent', () => {
+  it('only marks a bank account that exists', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    await expect(
+      repository.markEnduringPaymentConsent('Missing', '2022-03-31T02:56:29.713Z', 'crn:a:api-key:k'),
+    ).rejects.toBeInstanceOf(StateConflictError);
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression).toBe(
+      'attribute_exists(pk)',
+    );
+  });
+});
