@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateConflictError } from '../domain/errors';
 import type { BankAccountStore } from '../domain/ports';
 import { type BankAccount, bankAccountSchema } from '../domain/schemas';
@@ -40,6 +40,20 @@ export class BankAccountRepository implements BankAccountStore {
       if (!existing) throw error;
       return existing;
     }
+  }
+
+  /** The account's bank accounts, found through their number items (one key-range query plus a read each). */
+  async listByAccount(accountId: string): Promise<BankAccount[]> {
+    const { Items = [] } = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'BANK_ACCOUNT_NUMBER#' },
+      }),
+    );
+    const ids = Items.map((item) => item.bankAccountId).filter((id): id is string => typeof id === 'string');
+    const accounts = await Promise.all(ids.map((id) => this.get(id)));
+    return accounts.filter((account): account is BankAccount => account !== undefined);
   }
 
   async markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void> {

@@ -30,3 +30,6 @@ export function withoutTableAttributes(item: Record<string, unknown>): Record<st
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
   return rest;
 }
+
+/** The table's key attributes, shared by the CDK stack and the local stack so they cannot drift. */
+export const TABLE_KEY_SCHEMA = { partitionKey: 'pk', sortKey: 'sk' } as const;

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { BankAccountRepository } from '../../../functions/shared/repository/bank-account-repository';
@@ -74,5 +80,23 @@ describe('BankAccountRepository.markEnduringPaymentConsent', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression).toBe(
       'attribute_exists(pk)',
     );
+  });
+});
+
+describe('BankAccountRepository.listByAccount', () => {
+  it("finds the account's bank accounts through their number items", async () => {
+    const first = bankAccount();
+    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: first.id }] });
+    dynamo
+      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${first.id}` } })
+      .resolves({ Item: bankAccountItem(first) });
+
+    const accounts = await repository.listByAccount(ACCOUNT_ID);
+
+    expect(accounts).toEqual([first]);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${ACCOUNT_ID}`, ':prefix': 'BANK_ACCOUNT_NUMBER#' },
+    });
   });
 });

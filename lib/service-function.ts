@@ -1,0 +1,97 @@
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root, found from this file so that synth works from any working directory. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export interface ServiceFunctionProps {
+  /** Folder under functions/ whose handler.ts exports `handler`. */
+  handlerDir: string;
+  description: string;
+  environment: Record<string, string>;
+  logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A service Lambda function with the defaults set once: latest Node.js on Graviton, JSON logs into
+ * its own log group, active tracing, and an ESM bundle built by the local esbuild (no Docker).
+ */
+export class ServiceFunction extends Construct implements iam.IGrantable {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+  readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+
+    // Our own role instead of the generated one with AWSLambdaBasicExecutionRole: that managed
+    // policy may write to any log group, this role only to the function's own.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} Lambda function`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.grantPrincipal = this.role;
+
+    // 'Default' makes this the construct's default child; its logical id is pinned below.
+    this.function = new NodejsFunction(this, 'Default', {
+      entry: path.join(PROJECT_ROOT, 'functions', props.handlerDir, 'handler.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // Below API Gateway's 29 s integration timeout, so a slow provider ends in our own answer.
+      timeout: Duration.seconds(20),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        ...props.environment,
+        // The bundle is minified: without this, stack traces in the logs point into index.mjs.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        // Prefer the ESM builds of dependencies (middy is ESM only; tree shaking needs ESM).
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // The SDK versions are pinned in package-lock.json; the runtime's copy may differ.
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    // A stable logical id (`CreateIntentFunction`), the name `sam local invoke` and the README use.
+    (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(id);
+
+    // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray actions added by active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) use Resource *: X-Ray supports no resource-level permissions for them.',
+    });
+  }
+}

@@ -1,0 +1,372 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { ROUTES } from '../../../functions/routes';
+import {
+  actionsOf,
+  isRefTo,
+  logicalIdOf,
+  QUARTZ,
+  resource,
+  SYNTH_TIMEOUT_MS,
+  statementsOfFunction,
+  synthesizeIntentsStack,
+} from './intents-stack-template';
+
+let template: Template;
+let assembly: CloudAssembly;
+beforeAll(() => {
+  ({ template, assembly } = synthesizeIntentsStack());
+}, SYNTH_TIMEOUT_MS);
+
+const functionIdOf = (routeId: string) =>
+  logicalIdOf(template, 'AWS::Lambda::Function', `${routeId}Function`);
+const tableId = () => logicalIdOf(template, 'AWS::DynamoDB::Table', 'Table');
+const secretId = (environment: 'Live' | 'Test') =>
+  logicalIdOf(template, 'AWS::SecretsManager::Secret', `Quartz${environment}ClientSecret`);
+
+describe('table', () => {
+  it('is one on-demand table keyed by string pk and sk, with point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('is retained when the stack is deleted or the table replaced', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('functions', () => {
+  it('are exactly one per route, on Node.js 24 and arm64', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    expect(ROUTES).toHaveLength(2);
+    for (const route of ROUTES) {
+      expect(resource(template, functionIdOf(route.id)).Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: 20,
+        TracingConfig: { Mode: 'Active' },
+        Description: `${route.method} ${route.path}`,
+      });
+    }
+  });
+
+  it('log JSON into their own log group, which expires its events', () => {
+    for (const route of ROUTES) {
+      const { LoggingConfig } = resource(template, functionIdOf(route.id)).Properties as {
+        LoggingConfig: { LogFormat: string; LogGroup: { Ref: string } };
+      };
+
+      expect(LoggingConfig.LogFormat).toBe('JSON');
+      const logGroup = resource(template, LoggingConfig.LogGroup.Ref);
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
+    }
+  });
+
+  it('ship an ESM bundle of their own handler, with the AWS SDK inside', () => {
+    const assetDirectories = new Map<string, string>();
+    for (const route of ROUTES) {
+      const metadata = template.toJSON().Resources[functionIdOf(route.id)].Metadata as Record<string, string>;
+      assetDirectories.set(route.id, path.join(assembly.directory, metadata['aws:asset:path'] as string));
+    }
+
+    expect(new Set(assetDirectories.values()).size).toBe(ROUTES.length);
+    for (const [routeId, directory] of assetDirectories) {
+      const bundle = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
+      expect(bundle.startsWith("import { createRequire } from 'module';")).toBe(true);
+      expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
+      expect(bundle).toContain(routeId === 'CreateIntent' ? 'createIntentAction' : 'authorizeIntentAction');
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(existsSync(path.join(directory, 'index.mjs.map'))).toBe(true);
+    }
+  });
+
+  it('read the table name and the Quartz settings from the stack props', () => {
+    const shared = {
+      TABLE_NAME: { Ref: tableId() },
+      QUARTZ_LIVE_ISSUER: QUARTZ.live.issuer,
+      QUARTZ_LIVE_CLIENT_ID: QUARTZ.live.clientId,
+      QUARTZ_LIVE_REDIRECT_URI: QUARTZ.live.redirectUri,
+      QUARTZ_TEST_ISSUER: QUARTZ.test.issuer,
+      QUARTZ_TEST_CLIENT_ID: QUARTZ.test.clientId,
+      QUARTZ_TEST_REDIRECT_URI: QUARTZ.test.redirectUri,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    expect(resource(template, functionIdOf('CreateIntent')).Properties.Environment).toEqual({
+      Variables: shared,
+    });
+    expect(resource(template, functionIdOf('AuthorizeIntent')).Properties.Environment).toEqual({
+      Variables: {
+        ...shared,
+        QUARTZ_LIVE_CLIENT_SECRET_ARN: { Ref: secretId('Live') },
+        QUARTZ_TEST_CLIENT_SECRET_ARN: { Ref: secretId('Test') },
+      },
+    });
+  });
+});
+
+describe('permissions', () => {
+  const dynamoActions = (routeId: string) =>
+    statementsOfFunction(template, routeId)
+      .flatMap(actionsOf)
+      .filter((action) => action.startsWith('dynamodb:'))
+      .sort();
+
+  it('let create get and put items, and nothing else on the table', () => {
+    expect(dynamoActions('CreateIntent')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+  });
+
+  it('let authorize get, put and update items', () => {
+    expect(dynamoActions('AuthorizeIntent')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('scope every DynamoDB statement to the table ARN alone', () => {
+    for (const route of ROUTES) {
+      const statements = statementsOfFunction(template, route.id).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
+
+      expect(statements).not.toHaveLength(0);
+      for (const statement of statements) {
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+      }
+    }
+  });
+
+  it('give create no access to the Quartz client secrets', () => {
+    const actions = statementsOfFunction(template, 'CreateIntent').flatMap(actionsOf);
+
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it('let authorize read both Quartz client secrets', () => {
+    const reads = statementsOfFunction(template, 'AuthorizeIntent').filter((statement) =>
+      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
+    );
+
+    const resources = reads.flatMap((statement) =>
+      Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+    );
+    expect(resources).toEqual(expect.arrayContaining([{ Ref: secretId('Live') }, { Ref: secretId('Test') }]));
+    expect(resources).toHaveLength(2);
+  });
+
+  it('use no wildcard action anywhere, and Resource * only for X-Ray', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+
+    const actions = statements.flatMap((statement) =>
+      Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+    );
+    expect(actions.filter((action) => action.endsWith('*'))).toEqual([]);
+    const anyResource = statements
+      .filter((statement) => statement.Resource === '*')
+      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+    expect(anyResource.length).toBeGreaterThan(0);
+    expect(anyResource.every((action) => action.startsWith('xray:'))).toBe(true);
+  });
+
+  it('do not use the broad AWSLambdaBasicExecutionRole managed policy', () => {
+    for (const route of ROUTES) {
+      const functionProperties = resource(template, functionIdOf(route.id)).Properties;
+      const roleId = (functionProperties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+      expect(resource(template, roleId).Properties.ManagedPolicyArns).toBeUndefined();
+      expect(statementsOfFunction(template, route.id)).toContainEqual(
+        expect.objectContaining({
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: {
+            'Fn::GetAtt': [
+              (functionProperties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+              'Arn',
+            ],
+          },
+        }),
+      );
+    }
+  });
+});
+
+describe('Quartz client secrets', () => {
+  it('are two secrets, retained, that tell the operator how to set them', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const environment of ['Live', 'Test'] as const) {
+      const secret = template.toJSON().Resources[secretId(environment)];
+
+      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.Properties.Description).toContain('aws secretsmanager put-secret-value');
+    }
+  });
+});
+
+describe('REST API', () => {
+  /** `/a/b` for a resource, by walking its parents up to the API root. */
+  const resourcePath = (resourceId: unknown): string => {
+    if (typeof resourceId === 'object' && resourceId !== null && 'Fn::GetAtt' in resourceId) return '';
+    const { Properties } = resource(template, (resourceId as { Ref: string }).Ref);
+    return `${resourcePath(Properties.ParentId)}/${Properties.PathPart as string}`;
+  };
+
+  it('is regional', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('has exactly the POST methods of the route table, each a proxy to its own function', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+      ({ Properties }) => ({
+        httpMethod: Properties.HttpMethod,
+        path: resourcePath(Properties.ResourceId),
+        integration: Properties.Integration,
+      }),
+    );
+
+    expect(methods.map(({ httpMethod, path: methodPath }) => `${httpMethod} ${methodPath}`).sort()).toEqual(
+      ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+    );
+    for (const route of ROUTES) {
+      const method = methods.find((candidate) => candidate.path === route.path);
+      expect(method?.integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(JSON.stringify(method?.integration.Uri)).toContain(`"${functionIdOf(route.id)}","Arn"`);
+    }
+  });
+
+  it('deploys stage v1 with throttling, metrics, tracing and error-only execution logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        },
+      ],
+    });
+  });
+
+  it('writes JSON access logs to a log group that expires its events', () => {
+    const stage = resource(template, logicalIdOf(template, 'AWS::ApiGateway::Stage', 'Api'));
+    const { DestinationArn, Format } = stage.Properties.AccessLogSetting as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+      Format: string;
+    };
+
+    const logGroup = resource(template, DestinationArn['Fn::GetAtt'][0]);
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
+    expect(JSON.parse(Format)).toMatchObject({
+      requestId: '$context.requestId',
+      httpMethod: '$context.httpMethod',
+      resourcePath: '$context.resourcePath',
+      status: '$context.status',
+    });
+  });
+});
+
+describe('gateway responses', () => {
+  const gatewayResponse = (responseType: string) => {
+    const [found, ...others] = Object.values(
+      template.findResources('AWS::ApiGateway::GatewayResponse'),
+    ).filter(({ Properties }) => Properties.ResponseType === responseType);
+    expect(others).toEqual([]);
+    if (!found) throw new Error(`no gateway response for ${responseType}`);
+    const { StatusCode, ResponseParameters, ResponseTemplates } = found.Properties as {
+      StatusCode: string;
+      ResponseParameters: Record<string, string>;
+      ResponseTemplates: Record<string, string>;
+    };
+    return {
+      statusCode: StatusCode,
+      headers: ResponseParameters,
+      body: JSON.parse(ResponseTemplates['application/json'] ?? 'null'),
+    };
+  };
+
+  it.each([
+    ['MISSING_AUTHENTICATION_TOKEN', 404, 'Not Found', 'Not Found'],
+    ['THROTTLED', 429, 'Too Many Requests', 'RATE_LIMIT_EXCEEDED'],
+    ['QUOTA_EXCEEDED', 429, 'Too Many Requests', 'RATE_LIMIT_EXCEEDED'],
+    ['DEFAULT_4XX', 400, 'Bad Request', 'Bad Request'],
+    ['DEFAULT_5XX', 502, 'Bad Gateway', 'Bad Gateway'],
+    ['INTEGRATION_TIMEOUT', 504, 'Gateway Timeout', 'Gateway Timeout'],
+  ])('%s answers %i in the contract error shape', (responseType, statusCode, error, message) => {
+    const response = gatewayResponse(responseType);
+
+    expect(response.statusCode).toBe(String(statusCode));
+    expect(response.body).toEqual({ statusCode, error, message, requestId: '$context.requestId' });
+    expect(response.headers).toMatchObject({
+      'gatewayresponse.header.Content-Type': "'application/json'",
+      'gatewayresponse.header.X-Request-Id': 'context.requestId',
+    });
+  });
+
+  it.each(['THROTTLED', 'QUOTA_EXCEEDED'])('%s tells the client when to retry', (responseType) => {
+    expect(gatewayResponse(responseType).headers['gatewayresponse.header.Retry-After']).toBe("'60'");
+  });
+
+  it('only the rate limit answers carry Retry-After', () => {
+    const withRetryAfter = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'))
+      .filter(({ Properties }) => 'gatewayresponse.header.Retry-After' in Properties.ResponseParameters)
+      .map(({ Properties }) => Properties.ResponseType)
+      .sort();
+
+    expect(withRetryAfter).toEqual(['QUOTA_EXCEEDED', 'THROTTLED']);
+  });
+});
+
+describe('outputs', () => {
+  it('are the API URL, the table name and the two secret ARNs', () => {
+    const outputs = template.findOutputs('*');
+
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['ApiUrl', 'QuartzLiveClientSecretArn', 'QuartzTestClientSecretArn', 'TableName'].sort(),
+    );
+    expect(outputs.TableName?.Value).toEqual({ Ref: tableId() });
+    expect(isRefTo(outputs.QuartzLiveClientSecretArn?.Value, secretId('Live'))).toBe(true);
+    expect(isRefTo(outputs.QuartzTestClientSecretArn?.Value, secretId('Test'))).toBe(true);
+    const stageId = logicalIdOf(template, 'AWS::ApiGateway::Stage', 'Api');
+    expect(resource(template, stageId).Properties.StageName).toBe('v1');
+    expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(`{"Ref":"${stageId}"}`);
+  });
+});
+
+describe('template', () => {
+  it('names no path of the machine that synthesized it', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain(assembly.directory);
+    expect(JSON.stringify(template.toJSON())).not.toContain(process.cwd());
+  });
+
+  it('matches the logical ids sam local invoke is given', () => {
+    for (const route of ROUTES) {
+      expect(functionIdOf(route.id)).toBe(`${route.id}Function`);
+    }
+  });
+});
