@@ -9,6 +9,7 @@ const app = new App();
 // synth works offline; a deployment passes its own.
 new IntentsStack(app, 'BankAccountConnectionIntents', {
   quartz: quartzSettingsFromContext(app.node.tryGetContext('quartz')),
+  samLocal: ['true', true].includes(app.node.tryGetContext('samLocal')),
 });
 
 // Synth fails on any AwsSolutions finding that is not acknowledged with a reason.

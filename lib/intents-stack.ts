@@ -15,7 +15,19 @@ import { ServiceFunction } from './service-function';
 export interface IntentsStackProps extends StackProps {
   /** The two Quartz client registrations; their client secrets live in this stack's secrets. */
   quartz: QuartzSettings;
+  /**
+   * For `sam local invoke` only (context `samLocal=true`): declares, empty, the variables a local
+   * run fills through `--env-vars` (SAM overrides only variables the template declares).
+   */
+  samLocal?: boolean;
 }
+
+/** Declared only in a SAM-local synth; never part of a deployed function's configuration. */
+export const SAM_LOCAL_VARIABLES = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'QUARTZ_LIVE_CLIENT_SECRET',
+  'QUARTZ_TEST_CLIENT_SECRET',
+];
 
 export const STAGE_NAME = 'v1';
 
@@ -91,7 +103,11 @@ export class IntentsStack extends Stack {
       const fn = new ServiceFunction(this, `${route.id}Function`, {
         handlerDir: route.handlerDir,
         description: `${route.method} ${route.path}`,
-        environment: access.readsQuartzClientSecrets ? { ...environment, ...secretEnvironment } : environment,
+        environment: {
+          ...environment,
+          ...(access.readsQuartzClientSecrets ? secretEnvironment : {}),
+          ...(props.samLocal ? Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])) : {}),
+        },
       });
       fn.role.addToPolicy(
         new iam.PolicyStatement({ actions: [...access.tableActions], resources: [this.table.tableArn] }),

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HANDLER_BUNDLING } from './bundling-options';
 
 /** The repository root, found from this file so that synth works from any working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -71,10 +72,8 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        // Prefer the ESM builds of dependencies (middy is ESM only; tree shaking needs ESM).
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        banner: HANDLER_BUNDLING.banner,
         minify: true,
         sourceMap: true,
         target: 'node24',

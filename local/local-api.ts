@@ -6,7 +6,11 @@ import type { Route } from '../functions/routes';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 
 /** A page or endpoint of the local stack that is not part of the API (e.g. the OAuth callback page). */
-export type LocalPage = (request: IncomingMessage, response: ServerResponse, body: string) => Promise<boolean>;
+export type LocalPage = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string,
+) => Promise<boolean>;
 
 export interface LocalApiOptions {
   routes: readonly Route[];
@@ -47,12 +51,19 @@ export function createLocalApi(options: LocalApiOptions): Server {
         .map(({ route, match }) => ({ route, pathParameters: match(url.pathname) }))
         .find(({ route, pathParameters }) => pathParameters && route.method === request.method);
       if (!found?.pathParameters) {
-        send(response, { statusCode: 404, headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify(NOT_FOUND) });
+        send(response, {
+          statusCode: 404,
+          headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+          body: JSON.stringify(NOT_FOUND),
+        });
         return;
       }
       const event = proxyEvent(request, url, body, found.route, found.pathParameters, requestId);
       const handler = await handlerFor(found.route);
-      const result = (await handler(event, lambdaContext(found.route, requestId, options.timeoutMs ?? 20_000))) as APIGatewayProxyResult;
+      const result = (await handler(
+        event,
+        lambdaContext(found.route, requestId, options.timeoutMs ?? 20_000),
+      )) as APIGatewayProxyResult;
       send(response, result);
     } catch (error) {
       // The handlers answer their own errors; reaching here means the local API itself failed.
@@ -60,7 +71,11 @@ export function createLocalApi(options: LocalApiOptions): Server {
       send(response, {
         statusCode: 500,
         headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-        body: JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' }),
+        body: JSON.stringify({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'Internal Server Error',
+        }),
       });
     }
   });
@@ -123,7 +138,10 @@ function proxyEvent(
       authorizer: {},
       domainName: url.host,
       httpMethod: request.method ?? 'GET',
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null },
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? null,
+      },
       path: url.pathname,
       protocol: `HTTP/${request.httpVersion}`,
       requestId,

@@ -31,7 +31,10 @@ const envSchema = z.object({
 
 /** The one place configuration is read; fails fast naming every missing or malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable counts as unset (a SAM-local run declares some variables empty).
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
     throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);

@@ -62,6 +62,7 @@ function localEngineDefaults(env: NodeJS.ProcessEnv) {
   const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!endpoint || !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?\/?$/.test(endpoint)) return {};
   return {
+    endpoint,
     ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { region: 'local' }),
     ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   };

@@ -1,0 +1,18 @@
+import type { KoaContext } from 'oidc-provider';
+
+/** The same ceiling oidc-provider puts on the bodies it parses. */
+const MAX_FORM_BYTES = 56 * 1024;
+
+/** Reads an `application/x-www-form-urlencoded` body; anything else (or too large) is an empty form. */
+export async function readForm(ctx: KoaContext): Promise<{ raw: string; fields: URLSearchParams }> {
+  if (!ctx.is('application/x-www-form-urlencoded')) return { raw: '', fields: new URLSearchParams() };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return { raw: '', fields: new URLSearchParams() };
+    chunks.push(chunk);
+  }
+  const raw = Buffer.concat(chunks).toString('utf8');
+  return { raw, fields: new URLSearchParams(raw) };
+}

@@ -1,0 +1,167 @@
+import { ProviderRejectedError, ProviderUnavailableError } from '../../../functions/shared/domain/errors';
+import type { QuartzClient } from '../../../functions/shared/provider/quartz-client';
+import type { SandboxBankProcess } from '../../../local/sandbox-bank/bank-process';
+import { approveAtBank } from '../../support/bank-session';
+import { BANK_START_TIMEOUT_MS, bankStats, quartzClient, startBank } from './sandbox-bank-fixture';
+
+/** The service's QuartzClient against the sandbox bank: the code's journey from consent to accounts. */
+describe('sandbox bank: redeeming codes and reading accounts', () => {
+  let bank: SandboxBankProcess;
+  let quartz: QuartzClient;
+
+  beforeAll(async () => {
+    bank = await startBank();
+    quartz = quartzClient(bank.issuer);
+  }, BANK_START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await bank?.stop();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  const authorize = (scope: string, state: string) => quartz.authorizationUrl({ scope, state });
+
+  /** The error a call fails with, so that Act can hold the call and Assert can examine the outcome. */
+  const failureOf = (call: Promise<unknown>): Promise<unknown> =>
+    call.then(
+      () => new Error('expected the call to fail'),
+      (error: unknown) => error,
+    );
+
+  it('redeems an approved code once and lists exactly the accounts the user ticked', async () => {
+    // Arrange
+    const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-alice');
+    const redirect = await approveAtBank(authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-1', 'acc-alice-3'],
+    });
+    const before = await bankStats(bank.issuer);
+
+    // Act
+    const { accessToken } = await quartz.redeemCode(redirect.code, codeVerifier);
+    const accounts = await quartz.listSelectedAccounts(accessToken);
+
+    // Assert
+    expect(redirect.state).toBe('state-alice');
+    expect(redirect.iss).toBe(bank.issuer);
+    expect(accounts).toEqual([
+      { id: 'acc-alice-1', accountNumber: '12-3456-7890123-00', accountName: 'Everyday' },
+      { id: 'acc-alice-3', accountNumber: '12-3456-7890123-02', accountName: 'Bills' },
+    ]);
+    expect(await bankStats(bank.issuer)).toEqual({
+      tokenRequests: before.tokenRequests + 1,
+      redeemedCodes: before.redeemedCodes + 1,
+    });
+  });
+
+  it('refuses a code redeemed a second time with invalid_grant and revokes the first tokens', async () => {
+    // Arrange
+    const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-reuse');
+    const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+
+    // Act
+    const secondRedemption = await failureOf(quartz.redeemCode(code, codeVerifier));
+    const listingWithFirstToken = await failureOf(quartz.listSelectedAccounts(accessToken));
+
+    // Assert
+    expect(secondRedemption).toBeInstanceOf(ProviderRejectedError);
+    expect(secondRedemption).toMatchObject({ providerError: 'invalid_grant' });
+    expect(listingWithFirstToken).toMatchObject({ providerError: 'invalid_token' });
+  });
+
+  it('answers access_denied for the code of a denied authorization, then invalid_grant', async () => {
+    // Arrange
+    const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-dan');
+    const redirect = await approveAtBank(authorizationUrl, { user: 'dan', decision: 'deny' });
+    const before = await bankStats(bank.issuer);
+
+    // Act
+    const redemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier));
+    const secondRedemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier));
+
+    // Assert
+    expect(redirect.state).toBe('state-dan');
+    expect(redemption).toBeInstanceOf(ProviderRejectedError);
+    expect(redemption).toMatchObject({ providerError: 'access_denied' });
+    expect(secondRedemption).toMatchObject({ providerError: 'invalid_grant' });
+    expect(await bankStats(bank.issuer)).toEqual({
+      tokenRequests: before.tokenRequests + 2,
+      redeemedCodes: before.redeemedCodes,
+    });
+  });
+
+  it("fails olive's first redemption with an outage and lets the same code through on retry", async () => {
+    // Arrange
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-olive');
+    const { code } = await approveAtBank(authorizationUrl, { user: 'olive' });
+
+    // Act
+    const firstAttempt = await failureOf(quartz.redeemCode(code, codeVerifier));
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+
+    // Assert
+    expect(firstAttempt).toBeInstanceOf(ProviderUnavailableError);
+    expect(await quartz.listSelectedAccounts(accessToken)).toEqual([
+      { id: 'acc-olive-1', accountNumber: '02-0100-0456789-00', accountName: 'Everyday' },
+    ]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(code);
+  });
+
+  it("redeems other codes as usual while olive's outage is still pending", async () => {
+    // Arrange
+    const olive = await authorize('openid accounts', 'state-olive-pending');
+    await approveAtBank(olive.authorizationUrl, { user: 'olive' });
+    const alice = await authorize('openid accounts', 'state-alice-meanwhile');
+    const { code } = await approveAtBank(alice.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-2'],
+    });
+
+    // Act
+    const { accessToken } = await quartz.redeemCode(code, alice.codeVerifier);
+
+    // Assert
+    expect(await quartz.listSelectedAccounts(accessToken)).toEqual([
+      { id: 'acc-alice-2', accountNumber: '12-3456-7890123-01', accountName: 'Savings' },
+    ]);
+  });
+
+  it('rejects an unknown access token at the accounts resource', async () => {
+    // Act
+    const listing = await failureOf(quartz.listSelectedAccounts('not-a-token-the-bank-issued'));
+
+    // Assert
+    expect(listing).toBeInstanceOf(ProviderRejectedError);
+    expect(listing).toMatchObject({ providerError: 'invalid_token' });
+  });
+
+  it('answers 401 without a token and 403 insufficient_scope for a payments token', async () => {
+    // Arrange
+    const { authorizationUrl, codeVerifier } = await quartz.authorizationUrl({
+      scope: 'openid payments',
+      state: 'state-payments',
+      authorizationDetails: [{ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }],
+    });
+    const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+
+    // Act
+    const anonymous = await fetch(`${bank.issuer}/accounts`);
+    const paymentsOnly = await fetch(`${bank.issuer}/accounts`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+
+    // Assert
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="accounts"');
+    expect(paymentsOnly.status).toBe(403);
+    expect(paymentsOnly.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(await paymentsOnly.json()).toMatchObject({ error: 'insufficient_scope' });
+  });
+});

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
+import { ServiceClient } from '../../support/service-client';
+
+let stack: RunningStack;
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+}, 60_000);
+
+afterAll(() => stack?.stop());
+
+/** Runs the documented command, `npm run api-key -- …`, against the local stack's table. */
+function apiKeyCli(...args: string[]) {
+  return spawnSync('npm', ['run', '--silent', 'api-key', '--', ...args], {
+    cwd: path.resolve(__dirname, '../../..'),
+    env: { ...process.env, TABLE_NAME: stack.tableName, AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint },
+    encoding: 'utf8',
+  });
+}
+
+describe('npm run api-key', () => {
+  it('creates a key that the API then accepts for that account', async () => {
+    const accountId = 'CLiAccount1111111111111';
+
+    const result = apiKeyCli('create', '--account-id', accountId, '--name', 'cli-test');
+
+    expect(result.status).toBe(0);
+    const secret = result.stdout.trim().split('\n').at(-1) ?? '';
+    const api = new ServiceClient(stack, secret);
+    const answer = await api.createIntent({ accountId, type: 'quartz-accounts' });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { accountId, createdBy: `crn:${accountId}:api-key:cli-test` },
+    });
+  }, 30_000);
+
+  it('refuses a second key of the same name in the account', () => {
+    expect(apiKeyCli('create', '--account-id', 'CLiAccount2222222222222', '--name', 'twice').status).toBe(0);
+
+    const second = apiKeyCli('create', '--account-id', 'CLiAccount2222222222222', '--name', 'twice');
+
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain('already has an API key named "twice"');
+  }, 30_000);
+
+  it('prints the usage and exits non-zero on bad arguments', () => {
+    const result = apiKeyCli('create', '--name', 'no-account');
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--account-id is required.');
+    expect(result.stderr).toContain('Usage: npm run api-key -- create');
+  }, 30_000);
+});

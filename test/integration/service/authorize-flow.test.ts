@@ -1,0 +1,177 @@
+import { approveAtBank } from '../../support/bank-session';
+import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
+import { ServiceClient } from '../../support/service-client';
+
+// The whole service on this machine, no mocks: the local API in front of the bundled handlers,
+// dynalite, and two sandbox banks (live and test), all over real HTTP.
+let stack: RunningStack;
+let api: ServiceClient;
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+  api = new ServiceClient(stack);
+}, 60_000);
+
+afterAll(() => stack?.stop());
+
+const ALICE_TWO = ['acc-alice-1', 'acc-alice-3'];
+
+async function createdIntent(body: Record<string, unknown>) {
+  const answer = await api.createIntent({ accountId: stack.accountId, ...body });
+  expect(answer.status).toBe(200);
+  return answer.body as { id: string; authorizationUrl: string; test?: boolean };
+}
+
+describe.each([
+  ['test', true, () => stack.testIssuer],
+  ['live', false, () => stack.liveIssuer],
+])('quartz-accounts, %s configuration', (_name, test, issuer) => {
+  it('connects exactly the accounts the user picked, once', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
+    expect(intent.authorizationUrl.startsWith(`${issuer()}/auth?`)).toBe(true);
+    const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ALICE_TWO });
+    expect(redirect.state.startsWith(`${intent.id}.`)).toBe(true);
+
+    const answer = await api.authorize(intent.id, redirect.code);
+
+    expect(answer).toMatchObject({ status: 200, body: {} });
+    expect(answer.headers.get('x-request-id')).toEqual(expect.any(String));
+    const stored = await api.intents.get(intent.id);
+    expect(stored).toMatchObject({ status: 'authorized' });
+    expect(stored?.grant).toBeUndefined();
+    expect(stored?.oauth).toBeUndefined();
+    const mine = (await api.bankAccounts.listByAccount(stack.accountId)).filter(
+      (account) => (account.test === true) === test,
+    );
+    expect(mine.map((account) => account.providerAccountId).sort()).toEqual(ALICE_TWO);
+    expect(mine.every((account) => account.type === 'quartz')).toBe(true);
+  });
+});
+
+describe('quartz-accounts, repeats and retries', () => {
+  it('answers {} again for the same code and ALREADY_AUTHORIZED for another', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const first = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ['acc-alice-2'] });
+    expect((await api.authorize(intent.id, first.code)).status).toBe(200);
+    const before = await api.bankStats(stack.testIssuer);
+
+    const again = await api.authorize(intent.id, first.code);
+    const other = await api.authorize(intent.id, 'some-other-code');
+
+    expect(again).toMatchObject({ status: 200, body: {} });
+    expect(other).toMatchObject({ status: 403, body: { message: 'ALREADY_AUTHORIZED' } });
+    expect((await api.bankStats(stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
+  });
+
+  it('does not duplicate a bank account connected a second time', async () => {
+    for (let round = 0; round < 2; round++) {
+      const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+      const redirect = await approveAtBank(intent.authorizationUrl, {
+        user: 'alice',
+        accounts: ['acc-alice-1'],
+      });
+      expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
+    }
+
+    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
+    const everyday = accounts.filter(
+      (account) => account.test && account.providerAccountId === 'acc-alice-1',
+    );
+    expect(everyday).toHaveLength(1);
+  });
+
+  it('fails the intent when the user denies at the bank', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, { user: 'dan', decision: 'deny' });
+
+    const answer = await api.authorize(intent.id, redirect.code);
+    const again = await api.authorize(intent.id, redirect.code);
+
+    expect(answer).toMatchObject({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'AUTHORIZATION_FAILED' },
+    });
+    expect(again).toMatchObject({ status: 403, body: { message: 'AUTHORIZATION_FAILED' } });
+    expect(await api.intents.get(intent.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'access_denied',
+    });
+  });
+
+  it('answers a retryable 502 during a bank outage and succeeds on retry with the same code', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, { user: 'olive' });
+
+    const during = await api.authorize(intent.id, redirect.code);
+    expect(during).toMatchObject({ status: 502, body: { message: 'PROVIDER_UNAVAILABLE' } });
+    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'created' });
+    const after = await api.authorize(intent.id, redirect.code);
+
+    expect(after).toMatchObject({ status: 200, body: {} });
+    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+  });
+
+  it('lets exactly one of two concurrent authorizations redeem the code', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ALICE_TWO });
+    const before = await api.bankStats(stack.testIssuer);
+
+    const answers = await Promise.all([
+      api.authorize(intent.id, redirect.code),
+      api.authorize(intent.id, redirect.code),
+    ]);
+
+    // The loser waits for the winner and answers its outcome, or a retryable 503 if it is slow.
+    expect(answers.map((answer) => answer.status).sort()).toEqual(
+      answers.some((answer) => answer.status === 503) ? [200, 503] : [200, 200],
+    );
+    const after = await api.bankStats(stack.testIssuer);
+    expect(after.tokenRequests - before.tokenRequests).toBe(1);
+    expect(after.redeemedCodes - before.redeemedCodes).toBe(1);
+    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+  });
+});
+
+describe('quartz-payment', () => {
+  async function connectedTestAccountId(): Promise<string> {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-2'],
+    });
+    expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
+    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
+    const savings = accounts.find((account) => account.test && account.providerAccountId === 'acc-alice-2');
+    if (!savings) throw new Error('the savings account was not connected');
+    return savings.id;
+  }
+
+  it('records the enduring payment consent on the Bank Account', async () => {
+    const bankAccountId = await connectedTestAccountId();
+    const intent = await createdIntent({ type: 'quartz-payment', bankAccountId, test: true });
+    expect(intent).toMatchObject({ bankAccountId, test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice' });
+
+    const answer = await api.authorize(intent.id, redirect.code);
+
+    expect(answer).toMatchObject({ status: 200, body: {} });
+    expect(await api.bankAccounts.get(bankAccountId)).toMatchObject({
+      enduringPaymentConsentAuthorized: true,
+    });
+  });
+
+  it('answers LIVENESS_MISMATCH for a live intent on a test Bank Account, storing nothing', async () => {
+    const bankAccountId = await connectedTestAccountId();
+
+    const answer = await api.createIntent({
+      accountId: stack.accountId,
+      type: 'quartz-payment',
+      bankAccountId,
+    });
+
+    expect(answer).toMatchObject({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'LIVENESS_MISMATCH' },
+    });
+  });
+});
