@@ -1,5 +1,5 @@
-// Two projects: unit tests (mocked AWS and HTTP, fast) and integration tests (dynalite and the
-// sandbox bank over real HTTP). `npm test` runs both; `--selectProjects` picks one.
+// Three projects: unit (mocked AWS and HTTP, fast), integration (the local stack over real HTTP)
+// and e2e (a real browser). `npm test` runs the first two; `npm run test:e2e` the browser test.
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
@@ -18,5 +18,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };
