@@ -3,12 +3,15 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../functions/shared/domain/clock';
+import type { BankAccount } from '../../functions/shared/domain/schemas';
 import type { ApiHandlerOptions } from '../../functions/shared/http/api-handler';
+import { bankAccountKey } from '../../functions/shared/repository/table-keys';
 import { buildServices, type Services } from '../../functions/shared/services';
 import { FakeQuartz } from './fake-quartz';
 import {
   apiKey,
   apiKeyItem,
+  bankAccountItem,
   DISABLED_SECRET,
   lambdaContext,
   OWNER_SECRET,
@@ -17,6 +20,11 @@ import {
 } from './fixtures';
 
 export const dynamo = mockClient(DynamoDBDocumentClient);
+
+/** Answers reads of one Bank Account on the mocked DynamoDB client. */
+export function storeBankAccount(account: BankAccount): void {
+  dynamo.on(GetCommand, { Key: bankAccountKey(account.id) }).resolves({ Item: bankAccountItem(account) });
+}
 
 /** A clock that only moves when the code under test sleeps, so waits cost no real time. */
 export class ManualClock implements Clock {

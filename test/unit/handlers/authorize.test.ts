@@ -8,7 +8,6 @@ import {
   ACCOUNT_ID,
   apiEvent,
   bankAccount,
-  bankAccountItem,
   intent,
   OTHER_ACCOUNT_ID,
   OWNER_CRN,
@@ -17,7 +16,7 @@ import {
   TERMINAL_SECRET,
   TEST_ISSUER,
 } from '../../support/fixtures';
-import { dynamo, type Harness, harness } from '../../support/handler-harness';
+import { dynamo, type Harness, harness, storeBankAccount } from '../../support/handler-harness';
 import { storeIntent } from '../../support/stored-intent';
 
 const CODE = 'hKpKupTM391pE10xfQiorMxXarRKAHRhTfH_x';
@@ -153,7 +152,7 @@ describe('authorize: quartz-accounts, provider accepts', () => {
     dynamo
       .on(PutCommand, { Item: { entity: 'bank-account', id: existing.id } })
       .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    dynamo.on(GetCommand, { Key: bankAccountKey(existing.id) }).resolves({ Item: bankAccountItem(existing) });
+    storeBankAccount(existing);
 
     const { statusCode } = await authorize();
 

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
 import { FakeQuartz } from '../../support/fake-quartz';
@@ -6,7 +6,6 @@ import {
   ACCOUNT_ID,
   apiEvent,
   bankAccount,
-  bankAccountItem,
   DISABLED_SECRET,
   LIVE_ISSUER,
   OTHER_ACCOUNT_ID,
@@ -16,7 +15,7 @@ import {
   TERMINAL_SECRET,
   TEST_ISSUER,
 } from '../../support/fixtures';
-import { dynamo, type Harness, harness } from '../../support/handler-harness';
+import { dynamo, type Harness, harness, storeBankAccount } from '../../support/handler-harness';
 
 const PATH = '/api/bank-account-connection-intents';
 const SEED_BODY = { accountId: ACCOUNT_ID, type: 'quartz-accounts', test: true };
@@ -117,9 +116,7 @@ describe('create: success', () => {
 
   it('creates a payment intent for a bank account of the same liveness, naming it to the provider', async () => {
     const account = bankAccount({ test: true, providerAccountId: 'qa-1' });
-    dynamo
-      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${account.id}` } })
-      .resolves({ Item: bankAccountItem(account) });
+    storeBankAccount(account);
 
     const { statusCode, body } = await create({
       accountId: ACCOUNT_ID,
@@ -239,9 +236,7 @@ describe('create: payment bank account rules', () => {
 
   it("forbids another account's bank account", async () => {
     const account = bankAccount({ accountId: OTHER_ACCOUNT_ID });
-    dynamo
-      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${account.id}` } })
-      .resolves({ Item: bankAccountItem(account) });
+    storeBankAccount(account);
 
     const { statusCode, body } = await create({
       accountId: ACCOUNT_ID,
@@ -258,9 +253,7 @@ describe('create: payment bank account rules', () => {
     ['a live intent with a test bank account', {}, { test: true }],
   ])('answers LIVENESS_MISMATCH for %s', async (_case, intentFlags, accountFlags) => {
     const account = bankAccount(accountFlags);
-    dynamo
-      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${account.id}` } })
-      .resolves({ Item: bankAccountItem(account) });
+    storeBankAccount(account);
 
     const { statusCode, body } = await create({
       accountId: ACCOUNT_ID,
