@@ -29,14 +29,19 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     secretsManager ??= new SecretsManagerClient({});
     return secretsManager;
   };
-  const quartz = (settings: QuartzConfig) =>
-    new QuartzClient({
+  const quartz = (settings: QuartzConfig) => {
+    const clientSecret = cachedSecret(settings.clientSecret, secrets);
+    // Read the secret now, during the cold start, rather than inside the first authorization; a
+    // failed read is not kept, so that authorization tries again.
+    if (settings.clientSecret && 'secretArn' in settings.clientSecret) clientSecret().catch(() => undefined);
+    return new QuartzClient({
       issuer: settings.issuer,
       clientId: settings.clientId,
       redirectUri: settings.redirectUri,
-      clientSecret: cachedSecret(settings.clientSecret, secrets),
+      clientSecret,
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     });
+  };
   return {
     intents: new IntentRepository(repository),
     bankAccounts: new BankAccountRepository(repository),

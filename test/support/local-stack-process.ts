@@ -5,7 +5,8 @@ import type { LocalStack } from '../../local/local-stack';
 export type LocalStackSummary = Omit<LocalStack, 'close'>;
 
 export interface RunningStack extends LocalStackSummary {
-  stop(): Promise<void>;
+  /** Stops the stack as Ctrl-C does; resolves with the process's exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -14,8 +15,8 @@ const ROOT = path.resolve(__dirname, '../..');
  * Starts `local/start.ts` in a child process, exactly as `npm start` does, on a free port. A child
  * process because the sandbox bank (oidc-provider) is ESM, which jest's CommonJS runtime cannot load.
  */
-export async function startStackProcess(): Promise<RunningStack> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--json'], {
+export async function startStackProcess(args: string[] = []): Promise<RunningStack> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--json', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,11 +24,11 @@ export async function startStackProcess(): Promise<RunningStack> {
   const summary = await readSummary(child);
   return {
     ...summary,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
       }),
   };
 }

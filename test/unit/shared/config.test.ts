@@ -1,0 +1,42 @@
+import { loadConfig } from '../../../functions/shared/config';
+
+const complete = {
+  TABLE_NAME: 'intents',
+  QUARTZ_LIVE_ISSUER: 'https://quartz.example.com',
+  QUARTZ_LIVE_CLIENT_ID: 'live',
+  QUARTZ_LIVE_REDIRECT_URI: 'https://app.example.com/cb',
+  QUARTZ_LIVE_CLIENT_SECRET_ARN: 'arn:live',
+  QUARTZ_TEST_ISSUER: 'https://sandbox.quartz.example.com',
+  QUARTZ_TEST_CLIENT_ID: 'test',
+  QUARTZ_TEST_REDIRECT_URI: 'https://app.example.com/test-cb',
+  QUARTZ_TEST_CLIENT_SECRET: 'plain',
+};
+
+describe('loadConfig', () => {
+  it('reads both Quartz configurations and where their secrets come from', () => {
+    const config = loadConfig(complete);
+
+    expect(config.tableName).toBe('intents');
+    expect(config.quartz.live).toEqual({
+      issuer: 'https://quartz.example.com',
+      clientId: 'live',
+      redirectUri: 'https://app.example.com/cb',
+      clientSecret: { secretArn: 'arn:live' },
+    });
+    expect(config.quartz.test.clientSecret).toEqual({ value: 'plain' });
+  });
+
+  it('names every missing or malformed variable', () => {
+    const { TABLE_NAME: _table, ...rest } = complete;
+
+    expect(() => loadConfig({ ...rest, QUARTZ_TEST_ISSUER: 'not a url' })).toThrow(
+      'Invalid configuration, check these environment variables: TABLE_NAME, QUARTZ_TEST_ISSUER',
+    );
+  });
+
+  it('treats an empty variable as unset, so a blank secret ARN falls back to the plain secret', () => {
+    const config = loadConfig({ ...complete, QUARTZ_TEST_CLIENT_SECRET_ARN: '' });
+
+    expect(config.quartz.test.clientSecret).toEqual({ value: 'plain' });
+  });
+});
