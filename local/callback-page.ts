@@ -24,7 +24,7 @@ export function callbackPage(options: CallbackPageOptions): LocalPage {
   return async (request, response, body) => {
     const url = new URL(request.url ?? '/', 'http://local');
     if (url.pathname === CALLBACK_PATH && request.method === 'GET') {
-      html(response, 200, returnedPage(url.searchParams));
+      html(response, 200, await returnedPage(options, url.searchParams));
       return true;
     }
     if (url.pathname === FINISH_PATH && request.method === 'POST') {
@@ -39,7 +39,7 @@ export function callbackPage(options: CallbackPageOptions): LocalPage {
 /** The state is `<intent id>.<random>`: the id says which intent came back. */
 const intentIdOf = (state: string | null): string => (state ?? '').split('.')[0] ?? '';
 
-function returnedPage(params: URLSearchParams): string {
+async function returnedPage(options: CallbackPageOptions, params: URLSearchParams): Promise<string> {
   const intentId = intentIdOf(params.get('state'));
   const error = params.get('error');
   if (error) {
@@ -49,6 +49,17 @@ function returnedPage(params: URLSearchParams): string {
 <dl><dt>Error</dt><dd><code>${escapeHtml(error)}</code></dd>
 <dt>Description</dt><dd>${escapeHtml(params.get('error_description'))}</dd>
 <dt>Intent</dt><dd class="mono">${escapeHtml(intentId)}</dd></dl>`,
+    );
+  }
+  // The redirect target checks that the state is the one bound to the intent (RFC 9700 CSRF
+  // protection); the authorize operation itself only receives the code.
+  const intent = await options.intents.get(intentId);
+  if (!intent?.oauth || intent.oauth.state !== params.get('state')) {
+    return page(
+      'Unexpected state',
+      `<h1>This response does not belong to a pending intent</h1>
+<p>The <code>state</code> the bank returned is not the one bound to a pending intent, so it was not used.</p>
+<dl><dt>State</dt><dd class="mono" data-testid="state">${escapeHtml(params.get('state'))}</dd></dl>`,
     );
   }
   const code = params.get('code') ?? '';
