@@ -5,18 +5,26 @@ import type { SecretSource } from './config';
  * Returns a getter that reads the secret once per process and keeps it; a failed read is not kept,
  * so the next invocation tries again.
  */
-export function cachedSecret(
-  source: SecretSource,
-  client: () => SecretsManagerClient,
-): () => Promise<string> {
+export interface CachedSecret {
+  (): Promise<string>;
+  /** Forgets the value, so the next call reads the secret again (after a rotation). */
+  reset(): void;
+}
+
+export function cachedSecret(source: SecretSource, client: () => SecretsManagerClient): CachedSecret {
   let value: Promise<string> | undefined;
-  return () => {
+  const get = () => {
     value ??= read(source, client).catch((error: unknown) => {
       value = undefined;
       throw error;
     });
     return value;
   };
+  return Object.assign(get, {
+    reset: () => {
+      value = undefined;
+    },
+  });
 }
 
 async function read(source: SecretSource, client: () => SecretsManagerClient): Promise<string> {

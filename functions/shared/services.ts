@@ -39,6 +39,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
       clientId: settings.clientId,
       redirectUri: settings.redirectUri,
       clientSecret,
+      onClientAuthenticationFailure: clientSecret.reset,
       ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     });
   };

@@ -1,5 +1,4 @@
 import type { QuartzFetch } from '../../functions/shared/provider/quartz-client';
-import { LIVE_ISSUER, TEST_ISSUER } from './fixtures';
 
 export interface RecordedRequest {
   url: string;
@@ -58,5 +57,3 @@ export class FakeQuartz {
     return this.requests.filter((request) => new URL(request.url).pathname === path);
   }
 }
-
-export const ISSUERS = [LIVE_ISSUER, TEST_ISSUER];

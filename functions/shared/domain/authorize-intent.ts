@@ -8,7 +8,7 @@ import {
   StateConflictError,
 } from './errors';
 import { sha256Hex } from './hashing';
-import { newId } from './ids';
+import { ID_PATTERN, newId } from './ids';
 import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { AuthorizeIntentBody, ConnectionIntent, IntentClaim, IntentGrant } from './schemas';
@@ -42,6 +42,8 @@ export async function authorizeIntent(
   timing: AuthorizeTiming = DEFAULT_AUTHORIZE_TIMING,
 ): Promise<void> {
   requireAccountOwner(principal);
+  // Not an id this service issues, so no intent of the caller's: answered before any lookup.
+  if (!ID_PATTERN.test(intentId)) throw new ForbiddenError();
   const codeHash = sha256Hex(body.code);
   const waitUntil = deps.clock.now().getTime() + timing.waitForWinnerMs;
 
@@ -139,10 +141,12 @@ async function redeem(
   if (!intent.oauth) throw new Error(`intent ${intent.id} has no PKCE verifier`);
   const { accessToken } = await deps.provider.redeemCode({
     test: intent.test === true,
+    type: intent.type,
     code,
     codeVerifier: intent.oauth.codeVerifier,
   });
-  const grant: IntentGrant = { codeHash, accessToken };
+  // Only the accounts flow needs the token afterwards; a payment consent keeps none at rest.
+  const grant: IntentGrant = intent.type === 'quartz-accounts' ? { codeHash, accessToken } : { codeHash };
   await deps.intents.saveGrant(intent.id, claimId, grant);
   return grant;
 }

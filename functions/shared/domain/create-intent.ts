@@ -1,7 +1,7 @@
 import { requireAccountOwner } from './authenticate';
 import { timestamp } from './clock';
 import { BusinessRuleError, ForbiddenError } from './errors';
-import { newId } from './ids';
+import { ID_PATTERN, newId } from './ids';
 import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { BankAccount, ConnectionIntent, CreateIntentBody } from './schemas';
@@ -53,6 +53,7 @@ async function paymentBankAccount(
   bankAccountId: string,
   test: boolean,
 ): Promise<BankAccount> {
+  if (!ID_PATTERN.test(bankAccountId)) throw new ForbiddenError();
   const bankAccount = await deps.bankAccounts.get(bankAccountId);
   if (!bankAccount || bankAccount.accountId !== principal.accountId) throw new ForbiddenError();
   if ((bankAccount.test === true) !== test) {

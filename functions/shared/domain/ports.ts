@@ -63,9 +63,13 @@ export interface OpenBankingProvider {
   beginAuthorization(
     request: AuthorizationRequest,
   ): Promise<{ authorizationUrl: string; codeVerifier: string }>;
-  /** Redeems a code once. Throws ProviderRejectedError or ProviderUnavailableError. */
+  /**
+   * Redeems a code once and checks that the grant covers what the intent type needs. Throws
+   * ProviderRejectedError (refused, or granted less) or ProviderUnavailableError.
+   */
   redeemCode(request: {
     test: boolean;
+    type: IntentType;
     code: string;
     codeVerifier: string;
   }): Promise<{ accessToken: string }>;

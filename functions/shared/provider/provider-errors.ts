@@ -16,12 +16,9 @@ export function classifyProviderError(
   if (error instanceof oauth.ResponseBodyError && REJECTED_AUTHORIZATION.has(error.error)) {
     return new ProviderRejectedError(error.error);
   }
-  if (
-    error instanceof oauth.WWWAuthenticateChallengeError &&
-    operation === 'accounts' &&
-    error.status === 401
-  ) {
-    return new ProviderRejectedError('invalid_token');
+  if (error instanceof oauth.WWWAuthenticateChallengeError && operation === 'accounts') {
+    // 401: the token is no longer valid; 403: it does not reach the accounts. Neither heals on retry.
+    return new ProviderRejectedError(error.status === 403 ? 'insufficient_scope' : 'invalid_token');
   }
   console.warn(
     JSON.stringify({

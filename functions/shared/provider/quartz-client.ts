@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import * as z from 'zod';
-import { ProviderUnavailableError } from '../domain/errors';
+import { ProviderRejectedError, ProviderUnavailableError } from '../domain/errors';
 import { type ProviderAccount, providerAccountSchema } from '../domain/schemas';
 import { classifyProviderError } from './provider-errors';
 
@@ -10,6 +10,8 @@ export interface QuartzSettings {
   redirectUri: string;
   /** Resolved on first use and kept for the life of the process. */
   clientSecret: () => Promise<string>;
+  /** Called when the provider refuses our client credentials, e.g. to drop a secret that was rotated. */
+  onClientAuthenticationFailure?: () => void;
   timeoutMs?: number;
   /** For tests: replaces the global fetch for every request to this provider. */
   fetch?: QuartzFetch;
@@ -56,7 +58,12 @@ export class QuartzClient {
     return { authorizationUrl: url.href, codeVerifier };
   }
 
-  async redeemCode(code: string, codeVerifier: string): Promise<{ accessToken: string }> {
+  /** Redeems the code; a grant without `requiredScope` is refused like a rejected code. */
+  async redeemCode(
+    code: string,
+    codeVerifier: string,
+    requiredScope: string,
+  ): Promise<{ accessToken: string }> {
     const as = await this.discover();
     const clientAuth = oauth.ClientSecretBasic(await this.settings.clientSecret());
     try {
@@ -69,8 +76,14 @@ export class QuartzClient {
         this.requestOptions(),
       );
       const tokens = await oauth.processGenericTokenEndpointResponse(as, this.client, response);
+      // RFC 6749 §5.1: an absent scope means the requested one was granted in full.
+      if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(requiredScope)) {
+        throw new ProviderRejectedError('insufficient_scope');
+      }
       return { accessToken: tokens.access_token };
     } catch (error) {
+      if (error instanceof ProviderRejectedError) throw error;
+      if (isClientAuthenticationFailure(error)) this.settings.onClientAuthenticationFailure?.();
       throw classifyProviderError(error, 'token');
     }
   }
@@ -87,9 +100,14 @@ export class QuartzClient {
         undefined,
         this.requestOptions(),
       );
+      if (response.status >= 400 && response.status < 500) {
+        // The token is refused or does not reach the accounts: retrying with it cannot help.
+        throw new ProviderRejectedError(response.status === 403 ? 'insufficient_scope' : 'invalid_token');
+      }
       if (response.status !== 200) throw new Error(`accounts answered ${response.status}`);
       body = await response.json();
     } catch (error) {
+      if (error instanceof ProviderRejectedError) throw error;
       throw classifyProviderError(error, 'accounts');
     }
     const accounts = accountsSchema.safeParse(body);
@@ -121,6 +139,14 @@ export class QuartzClient {
       ...(this.settings.fetch ? { [oauth.customFetch]: this.settings.fetch } : {}),
     };
   }
+}
+
+/** invalid_client, as an OAuth error body or a 401 challenge from the token endpoint. */
+function isClientAuthenticationFailure(error: unknown): boolean {
+  return (
+    (error instanceof oauth.ResponseBodyError && error.error === 'invalid_client') ||
+    (error instanceof oauth.WWWAuthenticateChallengeError && error.status === 401)
+  );
 }
 
 function isLoopback(issuer: string): boolean {

@@ -1,10 +1,11 @@
 import type { AuthorizationRequest, OpenBankingProvider } from '../domain/ports';
-import type { ProviderAccount } from '../domain/schemas';
+import type { IntentType, ProviderAccount } from '../domain/schemas';
 import type { QuartzClient } from './quartz-client';
 
+/** What each intent type asks for, and the scope the grant must then hold. */
 const SCOPES = {
-  'quartz-accounts': 'openid accounts',
-  'quartz-payment': 'openid payments',
+  'quartz-accounts': { requested: 'openid accounts', required: 'accounts' },
+  'quartz-payment': { requested: 'openid payments', required: 'payments' },
 } as const;
 
 /** Quartz as the domain sees it: the live or the test configuration, chosen by the intent's flag. */
@@ -16,7 +17,7 @@ export class QuartzProvider implements OpenBankingProvider {
   ): Promise<{ authorizationUrl: string; codeVerifier: string }> {
     const { bankAccount } = request;
     return this.clientFor(request.test).authorizationUrl({
-      scope: SCOPES[request.type],
+      scope: SCOPES[request.type].requested,
       state: request.state,
       // RFC 9396: the payment consent names the bank account it is for.
       ...(bankAccount
@@ -35,10 +36,15 @@ export class QuartzProvider implements OpenBankingProvider {
 
   redeemCode(request: {
     test: boolean;
+    type: IntentType;
     code: string;
     codeVerifier: string;
   }): Promise<{ accessToken: string }> {
-    return this.clientFor(request.test).redeemCode(request.code, request.codeVerifier);
+    return this.clientFor(request.test).redeemCode(
+      request.code,
+      request.codeVerifier,
+      SCOPES[request.type].required,
+    );
   }
 
   listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]> {

@@ -152,7 +152,9 @@ describe('sandbox bank: authorization requests and pages', () => {
     expect(consent.html).toContain('<dd>Savings</dd>');
     expect(consent.html).toContain('enduring_payment_consent');
     expect(consent.html).not.toContain('type="checkbox"');
-    await expect(quartz.redeemCode(redirect.code, codeVerifier)).resolves.toHaveProperty('accessToken');
+    await expect(quartz.redeemCode(redirect.code, codeVerifier, 'payments')).resolves.toHaveProperty(
+      'accessToken',
+    );
   });
 
   it('escapes request values on its pages', async () => {
@@ -195,7 +197,7 @@ describe('sandbox bank: authorization requests and pages', () => {
 
     // Act
     const consentAsDan = await session.signIn(second.authorizationUrl, 'dan');
-    const aliceTokens = await quartz.redeemCode(aliceRedirect.code, first.codeVerifier);
+    const aliceTokens = await quartz.redeemCode(aliceRedirect.code, first.codeVerifier, 'accounts');
 
     // Assert
     expect(consentAsDan.html).toContain('Dan Decliner');

@@ -41,7 +41,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     const before = await bankStats(bank.issuer);
 
     // Act
-    const { accessToken } = await quartz.redeemCode(redirect.code, codeVerifier);
+    const { accessToken } = await quartz.redeemCode(redirect.code, codeVerifier, 'accounts');
     const accounts = await quartz.listSelectedAccounts(accessToken);
 
     // Assert
@@ -61,10 +61,10 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     // Arrange
     const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-reuse');
     const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'accounts');
 
     // Act
-    const secondRedemption = await failureOf(quartz.redeemCode(code, codeVerifier));
+    const secondRedemption = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
     const listingWithFirstToken = await failureOf(quartz.listSelectedAccounts(accessToken));
 
     // Assert
@@ -80,8 +80,8 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     const before = await bankStats(bank.issuer);
 
     // Act
-    const redemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier));
-    const secondRedemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier));
+    const redemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier, 'accounts'));
+    const secondRedemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier, 'accounts'));
 
     // Assert
     expect(redirect.state).toBe('state-dan');
@@ -101,8 +101,8 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     const { code } = await approveAtBank(authorizationUrl, { user: 'olive' });
 
     // Act
-    const firstAttempt = await failureOf(quartz.redeemCode(code, codeVerifier));
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+    const firstAttempt = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'accounts');
 
     // Assert
     expect(firstAttempt).toBeInstanceOf(ProviderUnavailableError);
@@ -124,7 +124,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     });
 
     // Act
-    const { accessToken } = await quartz.redeemCode(code, alice.codeVerifier);
+    const { accessToken } = await quartz.redeemCode(code, alice.codeVerifier, 'accounts');
 
     // Assert
     expect(await quartz.listSelectedAccounts(accessToken)).toEqual([
@@ -149,9 +149,10 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
       authorizationDetails: [{ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }],
     });
     const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier);
+    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'payments');
 
     // Act
+    const viaClient = await failureOf(quartz.listSelectedAccounts(accessToken));
     const anonymous = await fetch(`${bank.issuer}/accounts`);
     const paymentsOnly = await fetch(`${bank.issuer}/accounts`, {
       headers: { authorization: `Bearer ${accessToken}` },
@@ -163,5 +164,24 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     expect(paymentsOnly.status).toBe(403);
     expect(paymentsOnly.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     expect(await paymentsOnly.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect(viaClient).toBeInstanceOf(ProviderRejectedError);
+    expect(viaClient).toMatchObject({ providerError: 'insufficient_scope' });
+  });
+
+  it('refuses a grant that lacks the scope the intent needs', async () => {
+    // Arrange
+    const { authorizationUrl, codeVerifier } = await quartz.authorizationUrl({
+      scope: 'openid payments',
+      state: 'state-scope',
+      authorizationDetails: [{ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }],
+    });
+    const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
+
+    // Act
+    const failure = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
+
+    // Assert
+    expect(failure).toBeInstanceOf(ProviderRejectedError);
+    expect(failure).toMatchObject({ providerError: 'insufficient_scope' });
   });
 });

@@ -301,6 +301,34 @@ describe('authorize: crash recovery and races', () => {
     expect(stored.current()).toMatchObject({ status: 'authorized' });
   });
 
+  it('finishes a grant saved for another code, then answers ALREADY_AUTHORIZED', async () => {
+    const firstCode = 'the-code-that-was-redeemed';
+    const stored = storeIntent(
+      intent({
+        claim: {
+          id: 'dead-claim',
+          codeHash: sha256Hex(firstCode),
+          expiresAt: Date.parse('2022-03-31T02:00:00.000Z'),
+        },
+        grant: {
+          codeHash: sha256Hex(firstCode),
+          accounts: [{ id: 'qa-9', accountNumber: '12-3456-7890123-09', accountName: 'Bills' }],
+        },
+      }),
+    );
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body.message).toBe('ALREADY_AUTHORIZED');
+    expect(h.quartz.requests).toHaveLength(0);
+    expect(stored.current()).toMatchObject({
+      status: 'authorized',
+      authorizedCodeHash: sha256Hex(firstCode),
+    });
+    expect(puts().filter((item) => item.entity === 'bank-account')).toHaveLength(1);
+  });
+
   it('a caller that loses the claim answers the winner outcome and never redeems', async () => {
     const created = intent();
     const authorized = intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE) });
@@ -337,6 +365,45 @@ describe('authorize: crash recovery and races', () => {
     });
     expect(h.quartz.requests).toHaveLength(0);
     expect(updates()).toHaveLength(0);
+  });
+});
+
+describe('authorize: grants that cannot be used', () => {
+  it('fails the intent when the grant lacks the scope the intent needs', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.token = () =>
+      Response.json({ access_token: 'at', token_type: 'Bearer', scope: 'openid payments' }, { status: 200 });
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body.message).toBe('AUTHORIZATION_FAILED');
+    expect(stored.current()).toMatchObject({ status: 'failed', failureReason: 'insufficient_scope' });
+    expect(h.quartz.requestsTo('/accounts')).toHaveLength(0);
+  });
+
+  it('fails the intent when the accounts resource refuses the token for its scope', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.accounts = () =>
+      new Response(null, {
+        status: 403,
+        headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' },
+      });
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(stored.current()).toMatchObject({ status: 'failed', failureReason: 'insufficient_scope' });
+    expect(stored.current()).not.toHaveProperty('grant');
+  });
+
+  it('keeps no access token at rest for a payment consent', async () => {
+    storeIntent(intent({ type: 'quartz-payment', bankAccountId: bankAccount().id }));
+
+    await authorize();
+
+    const grant = updates().find((input) => input.UpdateExpression === 'SET #grant = :grant');
+    expect(grant?.ExpressionAttributeValues?.[':grant']).toEqual({ codeHash: sha256Hex(CODE) });
   });
 });
 
@@ -379,6 +446,16 @@ describe('authorize: who may call, and bad input', () => {
 
     expect(statusCode).toBe(403);
     expect(body).toMatchObject(forbidden);
+  });
+
+  it('answers 403 Forbidden for an id this service never issues, without a lookup', async () => {
+    const { statusCode, body } = await authorize(undefined, undefined, 'x'.repeat(3_000));
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject(forbidden);
+    expect(
+      dynamo.commandCalls(GetCommand).filter((call) => call.args[0].input.Key?.sk === 'INTENT'),
+    ).toHaveLength(0);
   });
 
   it("answers 403 Forbidden for another account's intent and changes nothing", async () => {

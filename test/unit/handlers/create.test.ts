@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
 import { FakeQuartz } from '../../support/fake-quartz';
@@ -232,6 +232,31 @@ describe('create: payment bank account rules', () => {
 
     expect(statusCode).toBe(403);
     expect(body.message).toBe('Forbidden');
+  });
+
+  it('forbids a bank account id this service never issues, without a lookup', async () => {
+    const { statusCode, body } = await create({
+      accountId: ACCOUNT_ID,
+      type: 'quartz-payment',
+      bankAccountId: 'not-an-id-of-ours-0OIl',
+    });
+
+    expect(statusCode).toBe(403);
+    expect(body.message).toBe('Forbidden');
+    expect(
+      dynamo.commandCalls(GetCommand).filter((call) => call.args[0].input.Key?.sk === 'BANK_ACCOUNT'),
+    ).toHaveLength(0);
+  });
+
+  it('answers 400 for an overlong bank account id', async () => {
+    const { statusCode, body } = await create({
+      accountId: ACCOUNT_ID,
+      type: 'quartz-payment',
+      bankAccountId: 'x'.repeat(3_000),
+    });
+
+    expect(statusCode).toBe(400);
+    expect(body.message).toBe('bankAccountId is too long');
   });
 
   it("forbids another account's bank account", async () => {
