@@ -70,9 +70,9 @@ export function addContractGatewayResponses(api: apigateway.RestApi): void {
       type: response.type,
       statusCode: String(response.statusCode),
       responseHeaders: {
-        // Quoted: a static value. Unquoted: a mapping, here the request id every answer carries.
+        // Header values are static (quoted) or request values: API Gateway cannot map $context here,
+        // so these answers carry the request id in the body and in its own x-amzn-RequestId header.
         'Content-Type': "'application/json'",
-        'X-Request-Id': 'context.requestId',
         ...response.headers,
       },
       templates: { 'application/json': JSON.stringify(body) },

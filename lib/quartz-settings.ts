@@ -1,20 +1,19 @@
-/** What the service needs to know about one Quartz client registration (live or sandbox). */
-export interface QuartzClientSettings {
-  /** Issuer URL; the endpoints come from its discovery document. */
-  issuer: string;
-  clientId: string;
-  /** The redirect URI registered with Quartz for this client, compared exactly. */
-  redirectUri: string;
-}
+import * as z from 'zod';
 
-export interface QuartzSettings {
-  live: QuartzClientSettings;
-  test: QuartzClientSettings;
-}
+/** One Quartz client registration (live or sandbox): the issuer (endpoints come from its discovery
+ * document), the client id, and the redirect URI registered with Quartz, compared exactly. */
+const clientSettingsSchema = z.strictObject({
+  issuer: z.url({ error: 'must be an absolute URL' }),
+  clientId: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+  redirectUri: z.url({ error: 'must be an absolute URL' }),
+});
+const settingsSchema = z.strictObject({ live: clientSettingsSchema, test: clientSettingsSchema });
+
+export type QuartzClientSettings = z.infer<typeof clientSettingsSchema>;
+export type QuartzSettings = z.infer<typeof settingsSchema>;
 
 /**
- * Used for every value the `quartz` context leaves out, so that `cdk synth` works offline with no
- * context at all. They name no real provider: a deployment sets its own, e.g. in cdk.context.json or
+ * Used when there is no `quartz` context at all, so that `cdk synth` works offline. They name no real provider: a deployment sets its own, e.g. in cdk.context.json or
  * `cdk deploy -c 'quartz={"live":{"issuer":"https://…","clientId":"…","redirectUri":"https://…"},"test":{…}}'`.
  */
 export const PLACEHOLDER_QUARTZ_SETTINGS: QuartzSettings = {
@@ -30,39 +29,25 @@ export const PLACEHOLDER_QUARTZ_SETTINGS: QuartzSettings = {
   },
 };
 
-const FIELDS = ['issuer', 'clientId', 'redirectUri'] as const;
-const URL_FIELDS = new Set<string>(['issuer', 'redirectUri']);
-
 /**
  * Reads the `quartz` context value: an object from cdk.json / cdk.context.json, or a JSON string from
- * `-c quartz=…` on the command line. Fails synth on a malformed value rather than deploying functions
- * whose configuration check would fail on their first request.
+ * `-c quartz=…` on the command line. With no context at all the placeholders apply (offline synth);
+ * a context that is given must be complete, so a typo never deploys a placeholder.
  */
 export function quartzSettingsFromContext(context: unknown): QuartzSettings {
-  const value = typeof context === 'string' ? parseJson(context) : (context ?? {});
-  if (!isRecord(value)) throw new Error('The quartz context must be an object with live and test settings');
-  return {
-    live: clientSettings(value.live, 'live'),
-    test: clientSettings(value.test, 'test'),
-  };
-}
-
-function clientSettings(value: unknown, environment: keyof QuartzSettings): QuartzClientSettings {
-  const given = value ?? {};
-  if (!isRecord(given)) throw new Error(`quartz.${environment} must be an object`);
-  const settings = { ...PLACEHOLDER_QUARTZ_SETTINGS[environment] };
-  for (const field of FIELDS) {
-    const fieldValue = given[field];
-    if (fieldValue === undefined) continue;
-    if (typeof fieldValue !== 'string' || fieldValue.length === 0) {
-      throw new Error(`quartz.${environment}.${field} must be a non-empty string`);
-    }
-    if (URL_FIELDS.has(field) && !URL.canParse(fieldValue)) {
-      throw new Error(`quartz.${environment}.${field} must be an absolute URL`);
-    }
-    settings[field] = fieldValue;
-  }
-  return settings;
+  if (context === undefined) return PLACEHOLDER_QUARTZ_SETTINGS;
+  const value = typeof context === 'string' ? parseJson(context) : context;
+  const parsed = settingsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = ['quartz', ...(issue?.path ?? []).map(String)].join('.');
+  const problem =
+    issue?.code === 'unrecognized_keys'
+      ? `has unknown settings: ${issue.keys.join(', ')}`
+      : issue?.code === 'invalid_type' && issue.expected === 'object'
+        ? 'must be an object with issuer, clientId and redirectUri'
+        : (issue?.message ?? 'is invalid');
+  throw new Error(`${where} ${problem}`);
 }
 
 function parseJson(text: string): unknown {
@@ -72,6 +57,3 @@ function parseJson(text: string): unknown {
     throw new Error('The quartz context given on the command line is not valid JSON');
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

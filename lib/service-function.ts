@@ -7,6 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HANDLER_BUNDLING } from './bundling-options';
 
+/**
+ * Below API Gateway's 29 s integration timeout, so a slow provider ends in our own answer; and well
+ * below the authorize claim lease (DEFAULT_AUTHORIZE_TIMING), so a live claim's owner is never overtaken.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = 20;
+
 /** The repository root, found from this file so that synth works from any working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -57,8 +63,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      // Below API Gateway's 29 s integration timeout, so a slow provider ends in our own answer.
-      timeout: Duration.seconds(20),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

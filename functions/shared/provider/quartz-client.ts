@@ -23,7 +23,8 @@ export type QuartzFetch = (
   options: oauth.CustomFetchOptions<string, oauth.ProtectedResourceRequestBody | URLSearchParams | undefined>,
 ) => Promise<Response>;
 
-const DEFAULT_TIMEOUT_MS = 8_000;
+// Per provider request: discovery, token and accounts together stay inside the function's timeout.
+const DEFAULT_TIMEOUT_MS = 5_000;
 const accountsSchema = z.array(providerAccountSchema);
 
 /** One Quartz configuration (live or test): a confidential OAuth 2.0 client with PKCE S256. */

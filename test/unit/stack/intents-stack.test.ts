@@ -322,10 +322,9 @@ describe('gateway responses', () => {
 
     expect(response.statusCode).toBe(String(statusCode));
     expect(response.body).toEqual({ statusCode, error, message, requestId: '$context.requestId' });
-    expect(response.headers).toMatchObject({
-      'gatewayresponse.header.Content-Type': "'application/json'",
-      'gatewayresponse.header.X-Request-Id': 'context.requestId',
-    });
+    expect(response.headers).toMatchObject({ 'gatewayresponse.header.Content-Type': "'application/json'" });
+    // Only request values and static strings may be mapped into gateway response headers.
+    for (const value of Object.values(response.headers)) expect(value).toMatch(/^'.*'$|^method\.request\./);
   });
 
   it.each(['THROTTLED', 'QUOTA_EXCEEDED'])('%s tells the client when to retry', (responseType) => {

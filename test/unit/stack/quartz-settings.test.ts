@@ -27,11 +27,16 @@ describe('quartz settings from CDK context', () => {
     });
   });
 
-  it('keeps the placeholder for each value left out', () => {
-    const settings = quartzSettingsFromContext({ live: { clientId: 'only-the-id' } });
+  it('refuses a partial context rather than deploying placeholders', () => {
+    expect(() => quartzSettingsFromContext({ live: { clientId: 'only-the-id' }, test: TEST })).toThrow(
+      'quartz.live.issuer must be an absolute URL',
+    );
+  });
 
-    expect(settings.live).toEqual({ ...PLACEHOLDER_QUARTZ_SETTINGS.live, clientId: 'only-the-id' });
-    expect(settings.test).toEqual(PLACEHOLDER_QUARTZ_SETTINGS.test);
+  it('refuses a misspelt setting', () => {
+    expect(() =>
+      quartzSettingsFromContext({ live: { ...LIVE, redirectURI: LIVE.redirectUri }, test: TEST }),
+    ).toThrow('quartz.live has unknown settings: redirectURI');
   });
 
   it('keeps the placeholders absolute URLs, as the functions require', () => {
@@ -43,12 +48,22 @@ describe('quartz settings from CDK context', () => {
 
   it.each([
     ['{"live":', 'not valid JSON'],
-    [[], 'must be an object'],
-    [{ live: 'https://live.quartz.test' }, 'quartz.live must be an object'],
-    [{ test: { issuer: 'sandbox.quartz.test' } }, 'quartz.test.issuer must be an absolute URL'],
-    [{ live: { redirectUri: '/callback' } }, 'quartz.live.redirectUri must be an absolute URL'],
-    [{ live: { clientId: '' } }, 'quartz.live.clientId must be a non-empty string'],
-    [{ test: { clientId: 42 } }, 'quartz.test.clientId must be a non-empty string'],
+    [[], 'quartz must be an object with issuer, clientId and redirectUri'],
+    [
+      { live: 'https://live.quartz.test', test: TEST },
+      'quartz.live must be an object with issuer, clientId and redirectUri',
+    ],
+    [
+      { live: LIVE, test: { ...TEST, issuer: 'sandbox.quartz.test' } },
+      'quartz.test.issuer must be an absolute URL',
+    ],
+    [
+      { live: { ...LIVE, redirectUri: '/callback' }, test: TEST },
+      'quartz.live.redirectUri must be an absolute URL',
+    ],
+    [{ live: { ...LIVE, clientId: '' }, test: TEST }, 'quartz.live.clientId must be a non-empty string'],
+    [{ live: LIVE, test: { ...TEST, clientId: 42 } }, 'quartz.test.clientId must be a non-empty string'],
+    [{ live: LIVE }, 'quartz.test must be an object with issuer, clientId and redirectUri'],
   ])('fails synth for %j', (context, message) => {
     expect(() => quartzSettingsFromContext(context)).toThrow(message);
   });
