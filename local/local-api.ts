@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../functions/routes';
+import { RouteNotFoundError } from '../functions/shared/domain/errors';
+import { toErrorResponse } from '../functions/shared/http/error-response';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 
@@ -19,8 +21,6 @@ export interface LocalApiOptions {
   /** The Lambda timeout the handlers see through `getRemainingTimeInMillis`. */
   timeoutMs?: number;
 }
-
-const NOT_FOUND = { statusCode: 404, error: 'Not Found', message: 'Not Found' };
 
 /**
  * Plays API Gateway's part on one machine: matches a request against the route table, builds the
@@ -51,11 +51,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
         .map(({ route, match }) => ({ route, pathParameters: match(url.pathname) }))
         .find(({ route, pathParameters }) => pathParameters && route.method === request.method);
       if (!found?.pathParameters) {
-        send(response, {
-          statusCode: 404,
-          headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-          body: JSON.stringify(NOT_FOUND),
-        });
+        send(response, toErrorResponse(new RouteNotFoundError(), requestId));
         return;
       }
       const event = proxyEvent(request, url, body, found.route, found.pathParameters, requestId);
@@ -67,16 +63,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
       send(response, result);
     } catch (error) {
       // The handlers answer their own errors; reaching here means the local API itself failed.
-      console.error('local API failure', error);
-      send(response, {
-        statusCode: 500,
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-        body: JSON.stringify({
-          statusCode: 500,
-          error: 'Internal Server Error',
-          message: 'Internal Server Error',
-        }),
-      });
+      send(response, toErrorResponse(error, requestId));
     }
   });
 }

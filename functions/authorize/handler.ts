@@ -13,7 +13,7 @@ export const authorizeIntentAction: RouteAction<AuthorizeIntentBody> = async ({
   return {};
 };
 
-export const createHandler = (options?: ApiHandlerOptions) =>
+export const buildHandler = (options?: ApiHandlerOptions) =>
   apiHandler(authorizeIntentBodySchema, authorizeIntentAction, options);
 
-export const handler = createHandler();
+export const handler = buildHandler();

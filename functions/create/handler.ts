@@ -7,7 +7,7 @@ import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/
 export const createIntentAction: RouteAction<CreateIntentBody> = async ({ body, principal, services }) =>
   toIntentResponse(await createIntent(services, principal, body));
 
-export const createHandler = (options?: ApiHandlerOptions) =>
+export const buildHandler = (options?: ApiHandlerOptions) =>
   apiHandler(createIntentBodySchema, createIntentAction, options);
 
-export const handler = createHandler();
+export const handler = buildHandler();

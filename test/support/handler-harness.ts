@@ -44,7 +44,7 @@ export interface Harness {
 
 /** Builds the real services on a mocked DynamoDB client and a scripted Quartz, with the three test keys stored. */
 export function harness(
-  createHandler: (
+  buildHandler: (
     options?: ApiHandlerOptions,
   ) => (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>,
 ): Harness {
@@ -69,7 +69,7 @@ export function harness(
     clock,
     sleep: clock.sleep,
   };
-  const handler = createHandler({ services: () => services, timeoutEarlyInMillis: 0 });
+  const handler = buildHandler({ services: () => services, timeoutEarlyInMillis: 0 });
   return {
     quartz,
     clock,

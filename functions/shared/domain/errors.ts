@@ -7,6 +7,8 @@ export abstract class ApiError extends Error {
   abstract readonly statusCode: number;
   /** A human sentence for the optional `reason` field; clients must not branch on it. */
   readonly reason: string | undefined;
+  /** For retryable answers: when a retry makes sense, sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined = undefined;
 
   constructor(message: string, reason?: string) {
     super(message);
@@ -64,6 +66,7 @@ export class RouteNotFoundError extends ApiError {
 /** 502: the provider is unreachable, timed out or failed; nothing changed, so a retry is safe. */
 export class ProviderUnavailableError extends ApiError {
   readonly statusCode = 502;
+  override readonly retryAfterSeconds = 5;
   constructor(reason: string) {
     super('PROVIDER_UNAVAILABLE', reason);
   }
@@ -72,6 +75,7 @@ export class ProviderUnavailableError extends ApiError {
 /** 503: another call is authorizing the same intent right now; retrying shortly is safe. */
 export class AuthorizationInProgressError extends ApiError {
   readonly statusCode = 503;
+  override readonly retryAfterSeconds = 1;
   constructor() {
     super('AUTHORIZATION_IN_PROGRESS', 'Another request is authorizing this intent; retry shortly.');
   }
@@ -84,6 +88,7 @@ export class AuthorizationInProgressError extends ApiError {
  */
 export class StateConflictError extends ApiError {
   readonly statusCode = 503;
+  override readonly retryAfterSeconds = 1;
   constructor(reason = 'A concurrent request changed this resource; retry.') {
     super('CONCURRENT_UPDATE', reason);
   }

@@ -1,8 +1,11 @@
-import type { ConnectionIntent, IntentResponse } from './schemas';
+import { type ConnectionIntent, type IntentResponse, intentResponseSchema } from './schemas';
 
-/** The public view of an intent: the seed's fields only, nothing internal. */
+/**
+ * The public view of an intent: the seed's fields only. Parsed through the strict response schema,
+ * so an internal field can never slip into an answer.
+ */
 export function toIntentResponse(intent: ConnectionIntent): IntentResponse {
-  return {
+  return intentResponseSchema.parse({
     id: intent.id,
     accountId: intent.accountId,
     type: intent.type,
@@ -16,5 +19,5 @@ export function toIntentResponse(intent: ConnectionIntent): IntentResponse {
     ...(intent.type === 'quartz-payment' && intent.bankAccountId
       ? { bankAccountId: intent.bankAccountId }
       : {}),
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ApiError } from '../domain/errors';
 
 const REASON_PHRASES: Record<number, string> = {
@@ -21,10 +22,28 @@ export interface ErrorBody {
 }
 
 /**
- * The one place errors become the contract's bodies. An ApiError says what it may; anything else
+ * The one place errors become the contract's answers: status, body, and `Retry-After` where the
+ * error says when a retry makes sense.
+ */
+export function toErrorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+  const body = toErrorBody(error, requestId);
+  const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
+  return {
+    statusCode: body.statusCode,
+    headers: {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * The contract's bodies. An ApiError says what it may; anything else
  * is logged here and answered as a 500 that carries no message, stack or SDK detail.
  */
-export function toErrorBody(error: unknown, requestId: string | undefined): ErrorBody {
+function toErrorBody(error: unknown, requestId: string | undefined): ErrorBody {
   if (error instanceof ApiError) {
     return {
       statusCode: error.statusCode,

@@ -5,7 +5,7 @@ import { authenticateApiKey } from '../domain/authenticate';
 import { BadRequestError } from '../domain/errors';
 import type { Principal } from '../domain/principal';
 import type { Services } from '../services';
-import { toErrorBody } from './error-response';
+import { toErrorResponse } from './error-response';
 
 export interface ApiContext extends Context {
   principal?: Principal;
@@ -32,10 +32,7 @@ export function contractResponses(): ApiMiddleware {
     },
     onError: (request) => {
       const requestId = requestIdOf(request.event, request.context);
-      const body = toErrorBody(request.error, requestId);
-      const response = jsonResponse(body.statusCode, body);
-      response.headers = { ...response.headers, 'x-request-id': requestId };
-      request.response = response;
+      request.response = toErrorResponse(request.error, requestId);
     },
   };
 }

@@ -100,11 +100,11 @@ describe('the event files, fed to the handlers in-process against the local stac
 
   const invoke = async (handlerDir: string, event: APIGatewayProxyEvent) => {
     const module = (await import(`../../../functions/${handlerDir}/handler`)) as {
-      createHandler: (options: {
+      buildHandler: (options: {
         timeoutEarlyInMillis: number;
       }) => (e: APIGatewayProxyEvent, c: unknown) => Promise<unknown>;
     };
-    const result = (await module.createHandler({ timeoutEarlyInMillis: 0 })(
+    const result = (await module.buildHandler({ timeoutEarlyInMillis: 0 })(
       event,
       lambdaContext(),
     )) as APIGatewayProxyResult;

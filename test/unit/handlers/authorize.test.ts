@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createHandler } from '../../../functions/authorize/handler';
+import { buildHandler } from '../../../functions/authorize/handler';
 import { sha256Hex } from '../../../functions/shared/domain/hashing';
 import { bankAccountKey, intentKey } from '../../../functions/shared/repository/table-keys';
 import { FakeQuartz } from '../../support/fake-quartz';
@@ -25,7 +25,7 @@ const PATH = `/api/bank-account-connection-intents/${INTENT_ID}/authorize`;
 
 let h: Harness;
 beforeEach(() => {
-  h = harness(createHandler);
+  h = harness(buildHandler);
   dynamo.on(PutCommand).resolves({});
 });
 
@@ -355,7 +355,7 @@ describe('authorize: crash recovery and races', () => {
     };
     storeIntent(intent({ claim: live }));
 
-    const { statusCode, body } = await authorize();
+    const { statusCode, body, headers } = await authorize();
 
     expect(statusCode).toBe(503);
     expect(body).toMatchObject({
@@ -363,6 +363,7 @@ describe('authorize: crash recovery and races', () => {
       error: 'Service Unavailable',
       message: 'AUTHORIZATION_IN_PROGRESS',
     });
+    expect(headers['retry-after']).toBe('1');
     expect(h.quartz.requests).toHaveLength(0);
     expect(updates()).toHaveLength(0);
   });

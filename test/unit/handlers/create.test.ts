@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createHandler } from '../../../functions/create/handler';
+import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
 import { FakeQuartz } from '../../support/fake-quartz';
 import {
@@ -22,7 +22,7 @@ const SEED_BODY = { accountId: ACCOUNT_ID, type: 'quartz-accounts', test: true }
 
 let h: Harness;
 beforeEach(() => {
-  h = harness(createHandler);
+  h = harness(buildHandler);
   dynamo.on(PutCommand).resolves({});
 });
 

@@ -78,7 +78,12 @@ describe('local API', () => {
     const response = await fetch(`${baseUrl}${path}`, { method });
 
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+    expect(await response.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Not Found',
+      requestId: response.headers.get('x-request-id'),
+    });
     expect(response.headers.get('x-request-id')).toEqual(expect.any(String));
     expect(seen).toHaveLength(0);
   });
