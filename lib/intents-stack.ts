@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../functions/routes';
-import { TABLE_KEY_SCHEMA } from '../functions/shared/repository/table-keys';
+import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../functions/shared/repository/table-keys';
 import { addContractGatewayResponses } from './contract-gateway-responses';
 import type { QuartzSettings } from './quartz-settings';
 import { routeAccess } from './route-access';
@@ -46,6 +46,8 @@ export class IntentsStack extends Stack {
       sortKey: { name: TABLE_KEY_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Rate-limit counters expire on their own; no other item carries this attribute.
+      timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

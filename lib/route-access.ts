@@ -15,10 +15,10 @@ export interface RouteAccess {
  * table rather than in it, because functions/ knows nothing of IAM.
  */
 export const ROUTE_ACCESS: Readonly<Record<RouteId, RouteAccess>> = {
-  // API key and bank account lookups, then one conditional put of the new intent. Building the
-  // authorization URL needs only the client id.
+  // API key and bank account lookups, the account's rate-limit counter (a conditional update), then
+  // one conditional put of the new intent. Building the authorization URL needs only the client id.
   CreateIntent: {
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     readsQuartzClientSecrets: false,
   },
   // Claim and finish the intent (conditional updates), put the connected bank accounts and their

@@ -3,16 +3,18 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
 import { systemClock } from './domain/clock';
-import type { ApiKeyStore, IntentDependencies } from './domain/ports';
+import type { ApiKeyStore, IntentDependencies, RateLimitStore } from './domain/ports';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
 import { QuartzProvider } from './provider/quartz-provider';
 import { ApiKeyRepository } from './repository/api-key-repository';
 import { BankAccountRepository } from './repository/bank-account-repository';
 import { IntentRepository } from './repository/intent-repository';
+import { RateLimitRepository } from './repository/rate-limit-repository';
 import { cachedSecret } from './secrets';
 
 export interface Services extends IntentDependencies {
   apiKeys: ApiKeyStore;
+  rateLimits: RateLimitStore;
 }
 
 export interface ServiceOverrides {
@@ -47,6 +49,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     intents: new IntentRepository(repository),
     bankAccounts: new BankAccountRepository(repository),
     apiKeys: new ApiKeyRepository(repository),
+    rateLimits: new RateLimitRepository(repository),
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../functions/shared/domain/clock';
@@ -52,6 +52,7 @@ export function harness(
   // Provider failures are logged by design; tests that care about the log spy on it themselves.
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   dynamo.on(GetCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
   for (const key of [
     apiKey({ secret: OWNER_SECRET }),
     apiKey({ secret: TERMINAL_SECRET, name: 'Till', role: 'merchant-terminal' }),

@@ -63,6 +63,16 @@ export class RouteNotFoundError extends ApiError {
   }
 }
 
+/** 429: the account sent more requests in this minute than the API allows. */
+export class RateLimitExceededError extends ApiError {
+  readonly statusCode = 429;
+  override readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('RATE_LIMIT_EXCEEDED', 'Too many requests for this account; retry after the time given.');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** 502: the provider is unreachable, timed out or failed; nothing changed, so a retry is safe. */
 export class ProviderUnavailableError extends ApiError {
   readonly statusCode = 502;

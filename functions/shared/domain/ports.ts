@@ -49,6 +49,14 @@ export interface ApiKeyStore {
   create(key: ApiKey): Promise<void>;
 }
 
+export interface RateLimitStore {
+  /**
+   * Counts one request of `accountId` in the window starting at `windowStart` (epoch ms); false
+   * when the window already holds `limit` requests (then nothing is counted).
+   */
+  hit(accountId: string, windowStart: number, limit: number): Promise<boolean>;
+}
+
 export interface AuthorizationRequest {
   test: boolean;
   type: IntentType;

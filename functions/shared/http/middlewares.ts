@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { authenticateApiKey } from '../domain/authenticate';
 import { BadRequestError } from '../domain/errors';
 import type { Principal } from '../domain/principal';
+import { enforceRateLimit } from '../domain/rate-limit';
 import type { Services } from '../services';
 import { toErrorResponse } from './error-response';
 
@@ -37,12 +38,17 @@ export function contractResponses(): ApiMiddleware {
   };
 }
 
-/** X-Api-Key → key record → principal; runs before the body is read, so 401 wins over 400. */
+/**
+ * X-Api-Key → key record → principal, then the account's rate limit; runs before the body is read,
+ * so 401 and 429 win over 400.
+ */
 export function apiKeyAuthentication(services: () => Services): ApiMiddleware {
   return {
     before: async (request) => {
       const secret = request.event.headers?.['x-api-key'];
-      request.context.principal = await authenticateApiKey(services().apiKeys, secret);
+      const principal = await authenticateApiKey(services().apiKeys, secret);
+      await enforceRateLimit(services(), principal.accountId);
+      request.context.principal = principal;
     },
   };
 }

@@ -25,6 +25,15 @@ export const apiKeyNameKey = (accountId: string, name: string): TableKey => ({
   sk: `API_KEY_NAME#${name}`,
 });
 
+/** One counter per account and minute window. */
+export const rateLimitKey = (accountId: string, windowStart: number): TableKey => ({
+  pk: `RATE_LIMIT#${accountId}`,
+  sk: `WINDOW#${windowStart}`,
+});
+
+/** Epoch seconds after which DynamoDB may delete an item (used by the rate-limit counters). */
+export const TIME_TO_LIVE_ATTRIBUTE = 'ttl';
+
 /** Drops the table's own attributes before an item is parsed into a domain model. */
 export function withoutTableAttributes(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
 import { FakeQuartz } from '../../support/fake-quartz';
@@ -329,5 +330,40 @@ describe('create: dependency failures', () => {
       requestId: 'req-123',
     });
     spy.mockRestore();
+  });
+});
+
+describe('create: rate limit', () => {
+  it('counts each request against the account in the current minute', async () => {
+    await create(SEED_BODY);
+
+    const counter = dynamo
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => String(input.Key?.pk).startsWith('RATE_LIMIT#'));
+    expect(counter).toMatchObject({
+      Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}`, sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}` },
+      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ExpressionAttributeValues: { ':one': 1, ':limit': 200 },
+    });
+  });
+
+  it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the minute is full, creating nothing', async () => {
+    dynamo
+      .on(UpdateCommand, { Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}` } })
+      .rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+
+    const { statusCode, body, headers } = await create(SEED_BODY);
+
+    expect(statusCode).toBe(429);
+    expect(body).toMatchObject({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'RATE_LIMIT_EXCEEDED',
+    });
+    // The clock stands at 02:56:29.713: the window ends 30.287 s later.
+    expect(headers['retry-after']).toBe('31');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

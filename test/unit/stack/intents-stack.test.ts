@@ -40,6 +40,7 @@ describe('table', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       SSESpecification: { SSEEnabled: true },
     });
   });
@@ -128,8 +129,12 @@ describe('permissions', () => {
       .filter((action) => action.startsWith('dynamodb:'))
       .sort();
 
-  it('let create get and put items, and nothing else on the table', () => {
-    expect(dynamoActions('CreateIntent')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+  it('let create get and put items and update (the rate-limit counter), and nothing else on the table', () => {
+    expect(dynamoActions('CreateIntent')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('let authorize get, put and update items', () => {

@@ -1,0 +1,19 @@
+import type { Clock } from './clock';
+import { RateLimitExceededError } from './errors';
+import type { RateLimitStore } from './ports';
+
+/** The API family's general limit: 200 requests per minute per account. */
+export const REQUESTS_PER_MINUTE = 200;
+const WINDOW_MS = 60_000;
+
+/** Counts the request against its account's current minute; 429 with Retry-After once it is full. */
+export async function enforceRateLimit(
+  deps: { rateLimits: RateLimitStore; clock: Clock },
+  accountId: string,
+  limit = REQUESTS_PER_MINUTE,
+): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const windowStart = now - (now % WINDOW_MS);
+  if (await deps.rateLimits.hit(accountId, windowStart, limit)) return;
+  throw new RateLimitExceededError(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1_000)));
+}
