@@ -13,6 +13,7 @@ import {
   STACK_NAME,
   samInvocation,
 } from '../../../scripts/sam-invocation';
+import { approveAtBank } from '../../support/bank-session';
 import { lambdaContext } from '../../support/fixtures';
 import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
 
@@ -125,6 +126,23 @@ describe('the event files, fed to the handlers in-process against the local stac
       createdBy: `crn:${stack.accountId}:api-key:sam-events`,
     });
     expect(String(body.authorizationUrl).startsWith(`${stack.testIssuer}/auth?`)).toBe(true);
+  });
+
+  it('events/authorize-intent.json, with a real intent id and code put in, authorizes it (200 {})', async () => {
+    const created = await invoke('create', readJson<APIGatewayProxyEvent>('events/create-intent.json'));
+    const intent = created.body as { id: string; authorizationUrl: string };
+    const { code } = await approveAtBank(intent.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-1'],
+    });
+    const event = readJson<APIGatewayProxyEvent>('events/authorize-intent.json');
+    event.pathParameters = { bankAccountConnectionIntentId: intent.id };
+    event.body = JSON.stringify({ code });
+
+    const { statusCode, body } = await invoke('authorize', event);
+
+    expect(statusCode).toBe(200);
+    expect(body).toEqual({});
   });
 
   it('events/authorize-intent.json names an intent the stack does not hold (403 Forbidden)', async () => {

@@ -1,3 +1,7 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../../../functions/shared/domain/hashing';
+import { intentKey } from '../../../functions/shared/repository/table-keys';
+import { createDocumentClient } from '../../../functions/shared/services';
 import { approveAtBank } from '../../support/bank-session';
 import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
 import { ServiceClient } from '../../support/service-client';
@@ -132,24 +136,89 @@ describe('quartz-accounts, repeats and retries', () => {
   });
 });
 
-describe('quartz-payment', () => {
-  async function connectedTestAccountId(): Promise<string> {
+describe('crash recovery against the real table', () => {
+  /** Leaves the intent as a call that died would have: writes attributes straight into its item. */
+  async function leaveBehind(intentId: string, attributes: Record<string, unknown>): Promise<void> {
+    const names = Object.fromEntries(Object.keys(attributes).map((name) => [`#${name}`, name]));
+    const values = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [`:${name}`, value]));
+    await createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint }).send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: intentKey(intentId),
+        UpdateExpression: `SET ${Object.keys(attributes)
+          .map((name) => `#${name} = :${name}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  it('takes over a claim whose owner died before redeeming, once its lease has run out', async () => {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-1'],
+    });
+    await leaveBehind(intent.id, {
+      claim: { id: 'died', codeHash: sha256Hex(redirect.code), expiresAt: Date.now() - 1_000 },
+    });
+
+    const answer = await api.authorize(intent.id, redirect.code);
+
+    expect(answer).toMatchObject({ status: 200, body: {} });
+    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+  });
+
+  it('finishes from a saved grant without redeeming the code again', async () => {
+    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
+    const redirect = await approveAtBank(intent.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-3'],
+    });
+    await leaveBehind(intent.id, {
+      claim: { id: 'died', codeHash: sha256Hex(redirect.code), expiresAt: Date.now() - 1_000 },
+      grant: {
+        codeHash: sha256Hex(redirect.code),
+        accounts: [{ id: 'acc-alice-3', accountNumber: '12-3456-7890123-02', accountName: 'Bills' }],
+      },
+    });
+    const before = await api.bankStats(stack.testIssuer);
+
+    const answer = await api.authorize(intent.id, redirect.code);
+
+    expect(answer).toMatchObject({ status: 200, body: {} });
+    expect((await api.bankStats(stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
+    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
+    expect(accounts.some((account) => account.test && account.providerAccountId === 'acc-alice-3')).toBe(
+      true,
+    );
+  });
+});
+
+describe('quartz-payment', () => {
+  async function connectedAccountId(test: boolean): Promise<string> {
+    const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
     const redirect = await approveAtBank(intent.authorizationUrl, {
       user: 'alice',
       accounts: ['acc-alice-2'],
     });
     expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
     const accounts = await api.bankAccounts.listByAccount(stack.accountId);
-    const savings = accounts.find((account) => account.test && account.providerAccountId === 'acc-alice-2');
+    const savings = accounts.find(
+      (account) => (account.test === true) === test && account.providerAccountId === 'acc-alice-2',
+    );
     if (!savings) throw new Error('the savings account was not connected');
     return savings.id;
   }
 
-  it('records the enduring payment consent on the Bank Account', async () => {
-    const bankAccountId = await connectedTestAccountId();
-    const intent = await createdIntent({ type: 'quartz-payment', bankAccountId, test: true });
-    expect(intent).toMatchObject({ bankAccountId, test: true });
+  it.each([
+    ['test', true],
+    ['live', false],
+  ])('records the enduring payment consent on the Bank Account (%s configuration)', async (_name, test) => {
+    const bankAccountId = await connectedAccountId(test);
+    const intent = await createdIntent({ type: 'quartz-payment', bankAccountId, ...(test ? { test } : {}) });
+    expect(intent).toMatchObject({ bankAccountId });
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice' });
 
     const answer = await api.authorize(intent.id, redirect.code);
@@ -158,20 +227,29 @@ describe('quartz-payment', () => {
     expect(await api.bankAccounts.get(bankAccountId)).toMatchObject({
       enduringPaymentConsentAuthorized: true,
     });
+    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
   });
 
-  it('answers LIVENESS_MISMATCH for a live intent on a test Bank Account, storing nothing', async () => {
-    const bankAccountId = await connectedTestAccountId();
+  it.each([
+    ['a live intent on a test Bank Account', true, {}],
+    ['a test intent on a live Bank Account', false, { test: true }],
+  ])('answers LIVENESS_MISMATCH for %s', async (_case, accountIsTest, intentFlags) => {
+    const bankAccountId = await connectedAccountId(accountIsTest);
+    const accountBefore = await api.bankAccounts.get(bankAccountId);
+    const before = await api.bankStats(accountIsTest ? stack.liveIssuer : stack.testIssuer);
 
     const answer = await api.createIntent({
       accountId: stack.accountId,
       type: 'quartz-payment',
       bankAccountId,
+      ...intentFlags,
     });
 
     expect(answer).toMatchObject({
       status: 403,
       body: { statusCode: 403, error: 'Forbidden', message: 'LIVENESS_MISMATCH' },
     });
+    expect(await api.bankAccounts.get(bankAccountId)).toEqual(accountBefore);
+    expect(await api.bankStats(accountIsTest ? stack.liveIssuer : stack.testIssuer)).toEqual(before);
   });
 });
