@@ -74,6 +74,7 @@ export type ProviderAccount = z.infer<typeof providerAccountSchema>;
 /** Who holds the right to run the authorize sequence for an intent, until `expiresAt` (epoch ms). */
 export const intentClaimSchema = z.object({
   id: nonEmptyString,
+  // Which code the holder is redeeming: not read by the sequence, kept for whoever inspects a claim.
   codeHash: nonEmptyString,
   expiresAt: z.number().int(),
 });
