@@ -101,8 +101,9 @@ export class QuartzClient {
         undefined,
         this.requestOptions(),
       );
-      if (response.status >= 400 && response.status < 500) {
-        // The token is refused or does not reach the accounts: retrying with it cannot help.
+      if (response.status === 401 || response.status === 403) {
+        // The token is refused or does not reach the accounts: retrying with it cannot help. Any
+        // other answer (429, 408, 5xx…) may heal, and the saved grant keeps the intent retryable.
         throw new ProviderRejectedError(response.status === 403 ? 'insufficient_scope' : 'invalid_token');
       }
       if (response.status !== 200) throw new Error(`accounts answered ${response.status}`);

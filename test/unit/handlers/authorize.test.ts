@@ -413,6 +413,32 @@ describe('authorize: grants that cannot be used', () => {
   });
 });
 
+describe('authorize: the accounts resource answers without a challenge', () => {
+  it.each([
+    [401, 'invalid_token'],
+    [403, 'insufficient_scope'],
+  ])('%i fails the intent (%s)', async (status, reason) => {
+    const stored = storeIntent(intent());
+    h.quartz.accounts = () => new Response(null, { status });
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(stored.current()).toMatchObject({ status: 'failed', failureReason: reason });
+  });
+
+  it.each([408, 429, 404, 500])('%i keeps the intent retryable with its saved grant', async (status) => {
+    const stored = storeIntent(intent());
+    h.quartz.accounts = () => new Response(null, { status });
+
+    const { statusCode, headers } = await authorize();
+
+    expect(statusCode).toBe(502);
+    expect(headers['retry-after']).toBe('5');
+    expect(stored.current()).toMatchObject({ status: 'created', grant: { accessToken: 'access-token-1' } });
+  });
+});
+
 describe('authorize: final states', () => {
   it('answers {} again for the same code once authorized, doing nothing twice', async () => {
     storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE) }));

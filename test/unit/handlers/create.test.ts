@@ -345,7 +345,12 @@ describe('create: rate limit', () => {
       Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}`, sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}` },
       UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
       ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-      ExpressionAttributeValues: { ':one': 1, ':limit': 200 },
+      // Kept an hour past the window, then DynamoDB's time to live removes it.
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':limit': 200,
+        ':ttl': Date.parse('2022-03-31T02:56:00.000Z') / 1_000 + 3_600,
+      },
     });
   });
 

@@ -21,6 +21,19 @@ describe('cachedSecret', () => {
     });
   });
 
+  it('reads the secret again after a reset', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'old' })
+      .resolves({ SecretString: 'new' });
+    const secret = cachedSecret({ secretArn: 'arn' }, client);
+    await expect(secret()).resolves.toBe('old');
+
+    secret.reset();
+
+    await expect(secret()).resolves.toBe('new');
+  });
+
   it('does not keep a failed read', async () => {
     secretsManager
       .on(GetSecretValueCommand)

@@ -1,0 +1,49 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { buildServices } from '../../../functions/shared/services';
+import { FakeQuartz } from '../../support/fake-quartz';
+import { testConfig } from '../../support/fixtures';
+import { dynamo } from '../../support/handler-harness';
+
+const secretsManager = mockClient(SecretsManagerClient);
+const LIVE_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:1:secret:quartz-live';
+const config = {
+  ...testConfig,
+  quartz: {
+    ...testConfig.quartz,
+    live: { ...testConfig.quartz.live, clientSecret: { secretArn: LIVE_SECRET_ARN } },
+  },
+};
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+beforeEach(() => {
+  secretsManager.reset();
+  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'live-secret' });
+  dynamo.reset();
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
+describe('buildServices', () => {
+  it('reads a Secrets Manager client secret at cold start, before any authorization', async () => {
+    buildServices(config, { fetch: new FakeQuartz().fetch });
+    await flush();
+
+    expect(
+      secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId),
+    ).toEqual([LIVE_SECRET_ARN]);
+  });
+
+  it('reads the secret again after Quartz refuses the client (a rotated secret)', async () => {
+    const quartz = new FakeQuartz();
+    const services = buildServices(config, { fetch: quartz.fetch });
+    const redeem = () =>
+      services.provider.redeemCode({ test: false, type: 'quartz-accounts', code: 'c', codeVerifier: 'v' });
+    quartz.token = FakeQuartz.rejected('invalid_client');
+    await expect(redeem()).rejects.toMatchObject({ message: 'PROVIDER_UNAVAILABLE' });
+    quartz.token = new FakeQuartz().token;
+
+    await expect(redeem()).resolves.toEqual({ accessToken: 'access-token-1' });
+
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+});
