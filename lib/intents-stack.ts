@@ -84,8 +84,10 @@ export class IntentsStack extends Stack {
       cloudWatchRole: true,
       deployOptions: {
         stageName: STAGE_NAME,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
+        // A safety net for the whole API, far above one account's share: the contract's limit of
+        // 200 requests a minute is enforced per account by the functions themselves.
+        throttlingRateLimit: 500,
+        throttlingBurstLimit: 1000,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         // Errors only, and never bodies: request bodies carry authorization codes.
@@ -111,9 +113,19 @@ export class IntentsStack extends Stack {
           ...(props.samLocal ? Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])) : {}),
         },
       });
-      fn.role.addToPolicy(
-        new iam.PolicyStatement({ actions: [...access.tableActions], resources: [this.table.tableArn] }),
-      );
+      for (const grant of access.table) {
+        fn.role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: [...grant.actions],
+            resources: [this.table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': grant.keyPrefixes.map((prefix) => `${prefix}*`),
+              },
+            },
+          }),
+        );
+      }
       if (access.readsQuartzClientSecrets) {
         this.quartzClientSecrets.live.grantRead(fn);
         this.quartzClientSecrets.test.grantRead(fn);

@@ -1,30 +1,49 @@
 import { ROUTES } from '../functions/routes';
+import { KEY_PREFIXES, type KeyPrefix } from '../functions/shared/repository/table-keys';
 
 export type RouteId = (typeof ROUTES)[number]['id'];
 
+type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+
+/** Item actions on the service table, limited to items whose partition key starts with a prefix. */
+export interface TableGrant {
+  actions: readonly ItemAction[];
+  keyPrefixes: readonly KeyPrefix[];
+}
+
 /** What one route's function may do, and nothing more. */
 export interface RouteAccess {
-  /** DynamoDB actions on the service table (no index access: every read is a key lookup). */
-  tableActions: readonly `dynamodb:${string}`[];
+  /** No index, scan or batch access: every access is a key lookup. */
+  table: readonly TableGrant[];
   /** Only a function that redeems codes at the token endpoint needs the Quartz client secrets. */
   readsQuartzClientSecrets: boolean;
 }
 
+const { intent, bankAccount, account, apiKey, rateLimit } = KEY_PREFIXES;
+
 /**
- * Least privilege per route, from the DynamoDB commands its code path sends. Kept beside the route
- * table rather than in it, because functions/ knows nothing of IAM.
+ * Least privilege per route, from the DynamoDB commands its code path sends and the kinds of item
+ * they touch. Kept beside the route table rather than in it, because functions/ knows nothing of IAM.
  */
 export const ROUTE_ACCESS: Readonly<Record<RouteId, RouteAccess>> = {
-  // API key and bank account lookups, the account's rate-limit counter (a conditional update), then
-  // one conditional put of the new intent. Building the authorization URL needs only the client id.
+  // Reads the API key and a payment's bank account, counts the request, puts the new intent.
+  // Building the authorization URL needs only the client id, not the secret.
   CreateIntent: {
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
+      { actions: ['dynamodb:PutItem'], keyPrefixes: [intent] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+    ],
     readsQuartzClientSecrets: false,
   },
-  // Claim and finish the intent (conditional updates), put the connected bank accounts and their
-  // uniqueness items, mark a bank account's payment consent.
+  // Reads the API key and the intent, counts the request, claims/saves/finishes the intent, puts the
+  // connected bank accounts and their number items (under the account), marks a payment consent.
   AuthorizeIntent: {
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, intent, bankAccount, account] },
+      { actions: ['dynamodb:PutItem'], keyPrefixes: [bankAccount, account] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [intent, bankAccount, rateLimit] },
+    ],
     readsQuartzClientSecrets: true,
   },
 };

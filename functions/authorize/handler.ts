@@ -14,6 +14,13 @@ export const authorizeIntentAction: RouteAction<AuthorizeIntentBody> = async ({
 };
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
-  apiHandler(authorizeIntentBodySchema, authorizeIntentAction, options);
+  apiHandler(
+    {
+      rateLimitBudget: 'authorize-intent',
+      bodySchema: authorizeIntentBodySchema,
+      action: authorizeIntentAction,
+    },
+    options,
+  );
 
 export const handler = buildHandler();

@@ -8,6 +8,9 @@ export const createIntentAction: RouteAction<CreateIntentBody> = async ({ body, 
   toIntentResponse(await createIntent(services, principal, body));
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
-  apiHandler(createIntentBodySchema, createIntentAction, options);
+  apiHandler(
+    { rateLimitBudget: 'create-intent', bodySchema: createIntentBodySchema, action: createIntentAction },
+    options,
+  );
 
 export const handler = buildHandler();

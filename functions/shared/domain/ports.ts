@@ -51,10 +51,10 @@ export interface ApiKeyStore {
 
 export interface RateLimitStore {
   /**
-   * Counts one request of `accountId` in the window starting at `windowStart` (epoch ms); false
-   * when the window already holds `limit` requests (then nothing is counted).
+   * Counts one request of `accountId` against `budget` in the window starting at `windowStart`
+   * (epoch ms); false when the window already holds `limit` requests (then nothing is counted).
    */
-  hit(accountId: string, windowStart: number, limit: number): Promise<boolean>;
+  hit(accountId: string, budget: string, windowStart: number, limit: number): Promise<boolean>;
 }
 
 export interface AuthorizationRequest {

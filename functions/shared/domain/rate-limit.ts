@@ -6,14 +6,20 @@ import type { RateLimitStore } from './ports';
 export const REQUESTS_PER_MINUTE = 200;
 const WINDOW_MS = 60_000;
 
-/** Counts the request against its account's current minute; 429 with Retry-After once it is full. */
+/**
+ * Counts the request against its account's current minute for one operation (`budget`): each
+ * operation has its own 200, so a burst of creates never locks an account out of authorizing the
+ * codes its users bring back. A fixed window: up to twice the limit can pass across its edge,
+ * which "in general" allows. 429 with Retry-After once the window is full.
+ */
 export async function enforceRateLimit(
   deps: { rateLimits: RateLimitStore; clock: Clock },
   accountId: string,
+  budget: string,
   limit = REQUESTS_PER_MINUTE,
 ): Promise<void> {
   const now = deps.clock.now().getTime();
   const windowStart = now - (now % WINDOW_MS);
-  if (await deps.rateLimits.hit(accountId, windowStart, limit)) return;
+  if (await deps.rateLimits.hit(accountId, budget, windowStart, limit)) return;
   throw new RateLimitExceededError(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1_000)));
 }

@@ -32,9 +32,15 @@ export interface ApiHandlerOptions {
  * The middy chain every route shares: header normalization, contract-shaped responses and errors,
  * API-key authentication, JSON parsing, then the route's zod schema and its one domain call.
  */
+export interface Operation<Schema extends z.ZodType> {
+  /** The rate-limit budget the operation counts against (200 a minute per account each). */
+  rateLimitBudget: string;
+  bodySchema: Schema;
+  action: RouteAction<z.infer<Schema>>;
+}
+
 export function apiHandler<Schema extends z.ZodType>(
-  bodySchema: Schema,
-  action: RouteAction<z.infer<Schema>>,
+  { rateLimitBudget, bodySchema, action }: Operation<Schema>,
   options: ApiHandlerOptions = {},
 ) {
   const services = options.services ?? servicesFromEnvironment;
@@ -43,7 +49,7 @@ export function apiHandler<Schema extends z.ZodType>(
   })
     .use(httpHeaderNormalizer())
     .use(contractResponses())
-    .use(apiKeyAuthentication(services))
+    .use(apiKeyAuthentication(services, rateLimitBudget))
     .use(jsonBody())
     .handler(async (event, context) => {
       if (!context.principal) throw new Error('authentication middleware did not run');

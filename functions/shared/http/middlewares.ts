@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { authenticateApiKey } from '../domain/authenticate';
+import { authenticateApiKey, requireAccountOwner } from '../domain/authenticate';
 import { BadRequestError } from '../domain/errors';
 import type { Principal } from '../domain/principal';
 import { enforceRateLimit } from '../domain/rate-limit';
@@ -39,15 +39,17 @@ export function contractResponses(): ApiMiddleware {
 }
 
 /**
- * X-Api-Key → key record → principal, then the account's rate limit; runs before the body is read,
- * so 401 and 429 win over 400.
+ * X-Api-Key → key record → principal (401), the role (403), then the account's rate limit for this
+ * operation (429). Runs before the body is read, so these answers win over 400; a key that may not
+ * call the operation never spends the owner's budget.
  */
-export function apiKeyAuthentication(services: () => Services): ApiMiddleware {
+export function apiKeyAuthentication(services: () => Services, rateLimitBudget: string): ApiMiddleware {
   return {
     before: async (request) => {
       const secret = request.event.headers?.['x-api-key'];
       const principal = await authenticateApiKey(services().apiKeys, secret);
-      await enforceRateLimit(services(), principal.accountId);
+      requireAccountOwner(principal);
+      await enforceRateLimit(services(), principal.accountId, rateLimitBudget);
       request.context.principal = principal;
     },
   };

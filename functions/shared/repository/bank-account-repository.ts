@@ -48,7 +48,10 @@ export class BankAccountRepository implements BankAccountStore {
       new QueryCommand({
         TableName: this.options.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'BANK_ACCOUNT_NUMBER#' },
+        ExpressionAttributeValues: {
+          ':pk': bankAccountNumberKey(accountId, false, '').pk,
+          ':prefix': 'BANK_ACCOUNT_NUMBER#',
+        },
       }),
     );
     const ids = Items.map((item) => item.bankAccountId).filter((id): id is string => typeof id === 'string');

@@ -11,13 +11,13 @@ import { rateLimitKey, TIME_TO_LIVE_ATTRIBUTE } from './table-keys';
 export class RateLimitRepository implements RateLimitStore {
   constructor(private readonly options: RepositoryOptions) {}
 
-  async hit(accountId: string, windowStart: number, limit: number): Promise<boolean> {
+  async hit(accountId: string, budget: string, windowStart: number, limit: number): Promise<boolean> {
     try {
       await conditionally(() =>
         this.options.client.send(
           new UpdateCommand({
             TableName: this.options.tableName,
-            Key: rateLimitKey(accountId, windowStart),
+            Key: rateLimitKey(accountId, budget, windowStart),
             UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
             ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
             ExpressionAttributeNames: { '#count': 'requestCount', '#ttl': TIME_TO_LIVE_ATTRIBUTE },
@@ -32,7 +32,15 @@ export class RateLimitRepository implements RateLimitStore {
       return true;
     } catch (error) {
       if (error instanceof StateConflictError) return false;
-      throw error;
+      // The limit protects the service; it must not be what fails a request. The request itself
+      // meets the same table next and answers for its own failure.
+      console.warn(
+        JSON.stringify({
+          message: 'Rate-limit counter unavailable; request let through',
+          error: error instanceof Error ? error.name : String(error),
+        }),
+      );
+      return true;
     }
   }
 }

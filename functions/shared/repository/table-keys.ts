@@ -7,27 +7,46 @@ export interface TableKey {
   sk: string;
 }
 
-export const intentKey = (id: string): TableKey => ({ pk: `INTENT#${id}`, sk: 'INTENT' });
+/**
+ * The partition key prefixes, one per kind of item. IAM grants are scoped by them
+ * (`dynamodb:LeadingKeys`), so a function can only touch the kinds of item it works with.
+ */
+export const KEY_PREFIXES = {
+  intent: 'INTENT#',
+  bankAccount: 'BANK_ACCOUNT#',
+  account: 'ACCOUNT#',
+  apiKey: 'API_KEY#',
+  rateLimit: 'RATE_LIMIT#',
+} as const;
+export type KeyPrefix = (typeof KEY_PREFIXES)[keyof typeof KEY_PREFIXES];
 
-export const bankAccountKey = (id: string): TableKey => ({ pk: `BANK_ACCOUNT#${id}`, sk: 'BANK_ACCOUNT' });
+export const intentKey = (id: string): TableKey => ({ pk: `${KEY_PREFIXES.intent}${id}`, sk: 'INTENT' });
+
+export const bankAccountKey = (id: string): TableKey => ({
+  pk: `${KEY_PREFIXES.bankAccount}${id}`,
+  sk: 'BANK_ACCOUNT',
+});
 
 /** Uniqueness of a bank account number within an account and liveness; holds the bank account id. */
 export const bankAccountNumberKey = (accountId: string, test: boolean, accountNumber: string): TableKey => ({
-  pk: `ACCOUNT#${accountId}`,
+  pk: `${KEY_PREFIXES.account}${accountId}`,
   sk: `BANK_ACCOUNT_NUMBER#${test ? 'test' : 'live'}#${accountNumber}`,
 });
 
-export const apiKeyKey = (secretHash: string): TableKey => ({ pk: `API_KEY#${secretHash}`, sk: 'API_KEY' });
+export const apiKeyKey = (secretHash: string): TableKey => ({
+  pk: `${KEY_PREFIXES.apiKey}${secretHash}`,
+  sk: 'API_KEY',
+});
 
 /** Uniqueness of an API key name within an account. */
 export const apiKeyNameKey = (accountId: string, name: string): TableKey => ({
-  pk: `ACCOUNT#${accountId}`,
+  pk: `${KEY_PREFIXES.account}${accountId}`,
   sk: `API_KEY_NAME#${name}`,
 });
 
-/** One counter per account and minute window. */
-export const rateLimitKey = (accountId: string, windowStart: number): TableKey => ({
-  pk: `RATE_LIMIT#${accountId}`,
+/** One counter per account, budget (operation) and minute window. */
+export const rateLimitKey = (accountId: string, budget: string, windowStart: number): TableKey => ({
+  pk: `${KEY_PREFIXES.rateLimit}${accountId}#${budget}`,
   sk: `WINDOW#${windowStart}`,
 });
 

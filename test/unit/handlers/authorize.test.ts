@@ -439,6 +439,20 @@ describe('authorize: the accounts resource answers without a challenge', () => {
   });
 });
 
+describe('authorize: rate limit', () => {
+  it('counts against its own budget, apart from create', async () => {
+    storeIntent(intent());
+
+    await authorize();
+
+    const counters = dynamo
+      .commandCalls(UpdateCommand)
+      .map((call) => String(call.args[0].input.Key?.pk))
+      .filter((pk) => pk.startsWith('RATE_LIMIT#'));
+    expect(counters).toEqual([`RATE_LIMIT#${ACCOUNT_ID}#authorize-intent`]);
+  });
+});
+
 describe('authorize: final states', () => {
   it('answers {} again for the same code once authorized, doing nothing twice', async () => {
     storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE) }));

@@ -342,7 +342,10 @@ describe('create: rate limit', () => {
       .map((call) => call.args[0].input)
       .find((input) => String(input.Key?.pk).startsWith('RATE_LIMIT#'));
     expect(counter).toMatchObject({
-      Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}`, sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}` },
+      Key: {
+        pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent`,
+        sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}`,
+      },
       UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
       ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
       // Kept an hour past the window, then DynamoDB's time to live removes it.
@@ -356,7 +359,7 @@ describe('create: rate limit', () => {
 
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the minute is full, creating nothing', async () => {
     dynamo
-      .on(UpdateCommand, { Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}` } })
+      .on(UpdateCommand, { Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent` } })
       .rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
 
     const { statusCode, body, headers } = await create(SEED_BODY);
@@ -371,4 +374,28 @@ describe('create: rate limit', () => {
     expect(headers['retry-after']).toBe('31');
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });
+
+  it('spends no budget on a key whose role may not create intents', async () => {
+    const { statusCode } = await create(SEED_BODY, { 'X-Api-Key': TERMINAL_SECRET });
+
+    expect(statusCode).toBe(403);
+    expect(rateLimitCounters()).toHaveLength(0);
+  });
+
+  it('lets the request through when the counter cannot be written', async () => {
+    dynamo
+      .on(UpdateCommand, { Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent` } })
+      .rejects(new Error('Throttling'));
+
+    const { statusCode } = await create(SEED_BODY);
+
+    expect(statusCode).toBe(200);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
 });
+
+const rateLimitCounters = () =>
+  dynamo
+    .commandCalls(UpdateCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => String(input.Key?.pk).startsWith('RATE_LIMIT#'));

@@ -56,6 +56,7 @@ export interface PolicyStatement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, string[]>>;
 }
 
 /** Every statement of every policy attached to the role of the route's function. */

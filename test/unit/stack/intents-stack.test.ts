@@ -145,6 +145,33 @@ describe('permissions', () => {
     ]);
   });
 
+  it('limit each DynamoDB action to the kinds of item the route works with', () => {
+    const leadingKeys = (routeId: string, action: string) =>
+      statementsOfFunction(template, routeId)
+        .filter((statement) => actionsOf(statement).includes(action))
+        .flatMap(
+          (statement) =>
+            statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['(unconditioned)'],
+        )
+        .sort();
+
+    expect(leadingKeys('CreateIntent', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:PutItem')).toEqual(['INTENT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:UpdateItem')).toEqual(['RATE_LIMIT#*']);
+    expect(leadingKeys('AuthorizeIntent', 'dynamodb:GetItem')).toEqual([
+      'ACCOUNT#*',
+      'API_KEY#*',
+      'BANK_ACCOUNT#*',
+      'INTENT#*',
+    ]);
+    expect(leadingKeys('AuthorizeIntent', 'dynamodb:PutItem')).toEqual(['ACCOUNT#*', 'BANK_ACCOUNT#*']);
+    expect(leadingKeys('AuthorizeIntent', 'dynamodb:UpdateItem')).toEqual([
+      'BANK_ACCOUNT#*',
+      'INTENT#*',
+      'RATE_LIMIT#*',
+    ]);
+  });
+
   it('scope every DynamoDB statement to the table ARN alone', () => {
     for (const route of ROUTES) {
       const statements = statementsOfFunction(template, route.id).filter((statement) =>
@@ -267,8 +294,8 @@ describe('REST API', () => {
         {
           HttpMethod: '*',
           ResourcePath: '/*',
-          ThrottlingRateLimit: 50,
-          ThrottlingBurstLimit: 100,
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
           MetricsEnabled: true,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,

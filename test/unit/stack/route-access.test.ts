@@ -15,7 +15,7 @@ describe('route access', () => {
 
   it('names single DynamoDB item actions only, never a wildcard, scan or batch', () => {
     for (const access of Object.values(ROUTE_ACCESS)) {
-      for (const action of access.tableActions) {
+      for (const action of access.table.flatMap((grant) => grant.actions)) {
         expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']).toContain(action);
       }
     }
