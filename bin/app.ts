@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IntentsStack } from '../lib/intents-stack';
 import { quartzSettingsFromContext } from '../lib/quartz-settings';
@@ -7,10 +7,19 @@ const app = new App();
 
 // Without a `quartz` context the stack uses placeholder settings (lib/quartz-settings.ts) so that
 // synth works offline; a deployment passes its own.
-new IntentsStack(app, 'BankAccountConnectionIntents', {
-  quartz: quartzSettingsFromContext(app.node.tryGetContext('quartz')),
+const quartzContext = app.node.tryGetContext('quartz');
+const stack = new IntentsStack(app, 'BankAccountConnectionIntents', {
+  quartz: quartzSettingsFromContext(quartzContext),
   samLocal: ['true', true].includes(app.node.tryGetContext('samLocal')),
 });
+
+if (quartzContext === undefined) {
+  // Fine for an offline synth; a deployment with these settings would talk to no real provider.
+  Annotations.of(stack).addWarningV2(
+    'intents:quartz-placeholders',
+    'No "quartz" context: the functions get placeholder Quartz settings. Put the real ones in cdk.context.json before deploying.',
+  );
+}
 
 // Synth fails on any AwsSolutions finding that is not acknowledged with a reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -35,6 +35,19 @@ export const CONTRACT_GATEWAY_RESPONSES: readonly ContractGatewayResponse[] = [
     message: 'RATE_LIMIT_EXCEEDED',
     headers: { 'Retry-After': "'60'" },
   },
+  // Refused by a WAF rule or a resource policy: the contract's answer for "not yours to call".
+  {
+    type: apigateway.ResponseType.ACCESS_DENIED,
+    statusCode: 403,
+    error: 'Forbidden',
+    message: 'Forbidden',
+  },
+  {
+    type: apigateway.ResponseType.WAF_FILTERED,
+    statusCode: 403,
+    error: 'Forbidden',
+    message: 'Forbidden',
+  },
   // The contract has no 413 or 415: any other request API Gateway refuses is a malformed request.
   {
     type: apigateway.ResponseType.DEFAULT_4XX,

@@ -2,10 +2,12 @@ import * as z from 'zod';
 
 /** One Quartz client registration (live or sandbox): the issuer (endpoints come from its discovery
  * document), the client id, and the redirect URI registered with Quartz, compared exactly. */
+// A deployed function talks to Quartz over the internet: only https is acceptable there.
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an absolute https URL' });
 const clientSettingsSchema = z.strictObject({
-  issuer: z.url({ error: 'must be an absolute URL' }),
+  issuer: httpsUrl,
   clientId: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
-  redirectUri: z.url({ error: 'must be an absolute URL' }),
+  redirectUri: httpsUrl,
 });
 const settingsSchema = z.strictObject({ live: clientSettingsSchema, test: clientSettingsSchema });
 

@@ -10,8 +10,12 @@ import type { ProxyHandler } from './local-api';
  * Running the bundle rather than the TypeScript source keeps the local API on the deployed code
  * path, ESM-only dependencies (middy) included.
  */
-export async function loadBundledHandler(root: string, route: Route): Promise<ProxyHandler> {
-  const outfile = path.join(root, '.local', 'build', route.handlerDir, 'handler.mjs');
+export async function loadBundledHandler(
+  root: string,
+  buildDir: string,
+  route: Route,
+): Promise<ProxyHandler> {
+  const outfile = path.join(buildDir, route.handlerDir, 'handler.mjs');
   await build({
     entryPoints: [path.join(root, 'functions', route.handlerDir, 'handler.ts')],
     outfile,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
 import { systemClock } from '../functions/shared/domain/clock';
@@ -67,6 +69,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(dynamo.close);
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
+    // Each stack bundles into a folder of its own, so stacks running side by side never share one.
+    const buildDir = mkdtempSync(path.join(tmpdir(), 'intents-local-build-'));
+    closers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
     const repository = { client, tableName: LOCAL_TABLE_NAME };
     const apiKeys = new ApiKeyRepository(repository);
     const { secret: apiKey, key } = await issueApiKey(
@@ -84,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let apiUrl = '';
     const server = createLocalApi({
       routes: ROUTES,
-      loadHandler: (route) => loadBundledHandler(ROOT, route),
+      loadHandler: (route) => loadBundledHandler(ROOT, buildDir, route),
       pages: [
         callbackPage({
           apiUrl: () => apiUrl,

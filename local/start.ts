@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from './local-stack';
@@ -15,14 +16,18 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 3000),
     ...(persistDir ? { persistDir } : {}),
   });
+  // Scripted runs (tests) leave the SAM env file alone: it belongs to the stack a person started.
+  const samEnvFile = values.json
+    ? undefined
+    : writeSamEnvFile(path.resolve(__dirname, '..'), stack.environment);
   const stop = async () => {
+    if (samEnvFile) rmSync(samEnvFile, { force: true });
     await stack.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  writeSamEnvFile(path.resolve(__dirname, '..'), stack.environment);
   const { close: _close, ...summary } = stack;
   if (values.json) {
     console.log(JSON.stringify(summary));

@@ -32,6 +32,7 @@ export function toErrorResponse(error: unknown, requestId: string): APIGatewayPr
     statusCode: body.statusCode,
     headers: {
       'content-type': 'application/json',
+      'cache-control': 'no-store',
       'x-request-id': requestId,
       ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
     },

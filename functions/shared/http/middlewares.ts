@@ -18,7 +18,12 @@ const requestIdOf = (event: APIGatewayProxyEvent, context: Context): string =>
   event.requestContext?.requestId ?? context.awsRequestId;
 
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  // An intent carries its authorization URL (with state and PKCE challenge): never cached.
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
 }
 
 /** Every answer, success or error, carries X-Request-Id; errors take the contract's shape. */

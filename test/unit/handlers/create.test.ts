@@ -64,6 +64,7 @@ describe('create: success', () => {
     });
     expect(body.id).toMatch(ID_PATTERN);
     expect(headers['x-request-id']).toBe('req-123');
+    expect(headers['cache-control']).toBe('no-store');
   });
 
   it('builds the authorization URL on the test issuer with state and PKCE S256', async () => {

@@ -346,6 +346,8 @@ describe('gateway responses', () => {
     ['MISSING_AUTHENTICATION_TOKEN', 404, 'Not Found', 'Not Found'],
     ['THROTTLED', 429, 'Too Many Requests', 'RATE_LIMIT_EXCEEDED'],
     ['QUOTA_EXCEEDED', 429, 'Too Many Requests', 'RATE_LIMIT_EXCEEDED'],
+    ['ACCESS_DENIED', 403, 'Forbidden', 'Forbidden'],
+    ['WAF_FILTERED', 403, 'Forbidden', 'Forbidden'],
     ['DEFAULT_4XX', 400, 'Bad Request', 'Bad Request'],
     ['DEFAULT_5XX', 502, 'Bad Gateway', 'Bad Gateway'],
     ['INTEGRATION_TIMEOUT', 504, 'Gateway Timeout', 'Gateway Timeout'],

@@ -29,7 +29,7 @@ describe('quartz settings from CDK context', () => {
 
   it('refuses a partial context rather than deploying placeholders', () => {
     expect(() => quartzSettingsFromContext({ live: { clientId: 'only-the-id' }, test: TEST })).toThrow(
-      'quartz.live.issuer must be an absolute URL',
+      'quartz.live.issuer must be an absolute https URL',
     );
   });
 
@@ -55,11 +55,11 @@ describe('quartz settings from CDK context', () => {
     ],
     [
       { live: LIVE, test: { ...TEST, issuer: 'sandbox.quartz.test' } },
-      'quartz.test.issuer must be an absolute URL',
+      'quartz.test.issuer must be an absolute https URL',
     ],
     [
       { live: { ...LIVE, redirectUri: '/callback' }, test: TEST },
-      'quartz.live.redirectUri must be an absolute URL',
+      'quartz.live.redirectUri must be an absolute https URL',
     ],
     [{ live: { ...LIVE, clientId: '' }, test: TEST }, 'quartz.live.clientId must be a non-empty string'],
     [{ live: LIVE, test: { ...TEST, clientId: 42 } }, 'quartz.test.clientId must be a non-empty string'],
