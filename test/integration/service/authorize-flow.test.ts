@@ -20,6 +20,15 @@ afterAll(() => stack?.stop());
 
 const ALICE_TWO = ['acc-alice-1', 'acc-alice-3'];
 
+/** A whole quartz-accounts connection as alice; answers the account's Bank Accounts of that liveness. */
+async function connectAsAlice(test: boolean, accounts: string[]) {
+  const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
+  const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts });
+  expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
+  const all = await api.bankAccounts.listByAccount(stack.accountId);
+  return all.filter((account) => (account.test === true) === test);
+}
+
 async function createdIntent(body: Record<string, unknown>) {
   const answer = await api.createIntent({ accountId: stack.accountId, ...body });
   expect(answer.status).toBe(200);
@@ -68,20 +77,11 @@ describe('quartz-accounts, repeats and retries', () => {
   });
 
   it('does not duplicate a bank account connected a second time', async () => {
-    for (let round = 0; round < 2; round++) {
-      const intent = await createdIntent({ type: 'quartz-accounts', test: true });
-      const redirect = await approveAtBank(intent.authorizationUrl, {
-        user: 'alice',
-        accounts: ['acc-alice-1'],
-      });
-      expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
-    }
+    await connectAsAlice(true, ['acc-alice-1']);
 
-    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
-    const everyday = accounts.filter(
-      (account) => account.test && account.providerAccountId === 'acc-alice-1',
-    );
-    expect(everyday).toHaveLength(1);
+    const accounts = await connectAsAlice(true, ['acc-alice-1']);
+
+    expect(accounts.filter((account) => account.providerAccountId === 'acc-alice-1')).toHaveLength(1);
   });
 
   it('fails the intent when the user denies at the bank', async () => {
@@ -197,16 +197,8 @@ describe('crash recovery against the real table', () => {
 
 describe('quartz-payment', () => {
   async function connectedAccountId(test: boolean): Promise<string> {
-    const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
-    const redirect = await approveAtBank(intent.authorizationUrl, {
-      user: 'alice',
-      accounts: ['acc-alice-2'],
-    });
-    expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
-    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
-    const savings = accounts.find(
-      (account) => (account.test === true) === test && account.providerAccountId === 'acc-alice-2',
-    );
+    const accounts = await connectAsAlice(test, ['acc-alice-2']);
+    const savings = accounts.find((account) => account.providerAccountId === 'acc-alice-2');
     if (!savings) throw new Error('the savings account was not connected');
     return savings.id;
   }
