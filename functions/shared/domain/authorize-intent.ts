@@ -139,11 +139,13 @@ async function redeem(
   codeHash: string,
 ): Promise<IntentGrant> {
   if (!intent.oauth) throw new Error(`intent ${intent.id} has no PKCE verifier`);
+  const bankAccount = intent.bankAccountId ? await deps.bankAccounts.get(intent.bankAccountId) : undefined;
   const { accessToken } = await deps.provider.redeemCode({
     test: intent.test === true,
     type: intent.type,
     code,
     codeVerifier: intent.oauth.codeVerifier,
+    ...(bankAccount ? { bankAccount } : {}),
   });
   // Only the accounts flow needs the token afterwards; a payment consent keeps none at rest.
   const grant: IntentGrant = intent.type === 'quartz-accounts' ? { codeHash, accessToken } : { codeHash };

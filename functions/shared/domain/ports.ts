@@ -65,6 +65,15 @@ export interface AuthorizationRequest {
   bankAccount?: BankAccount;
 }
 
+export interface RedeemRequest {
+  test: boolean;
+  type: IntentType;
+  code: string;
+  codeVerifier: string;
+  /** For a payment consent: the bank account the consent must be for. */
+  bankAccount?: BankAccount;
+}
+
 /** An Open Banking provider, chosen per call by the intent's `test` flag. */
 export interface OpenBankingProvider {
   /** Builds the URL the user is sent to; the PKCE verifier stays with the service. */
@@ -75,12 +84,7 @@ export interface OpenBankingProvider {
    * Redeems a code once and checks that the grant covers what the intent type needs. Throws
    * ProviderRejectedError (refused, or granted less) or ProviderUnavailableError.
    */
-  redeemCode(request: {
-    test: boolean;
-    type: IntentType;
-    code: string;
-    codeVerifier: string;
-  }): Promise<{ accessToken: string }>;
+  redeemCode(request: RedeemRequest): Promise<{ accessToken: string }>;
   /** The accounts the user selected for the grant behind `accessToken`. */
   listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]>;
 }

@@ -24,6 +24,12 @@ export type QuartzFetch = (
 ) => Promise<Response>;
 
 // Per provider request: discovery, token and accounts together stay inside the function's timeout.
+export interface RedeemedGrant {
+  accessToken: string;
+  /** RFC 9396: what the user consented to, when the provider says. */
+  authorizationDetails?: readonly oauth.AuthorizationDetails[];
+}
+
 const DEFAULT_TIMEOUT_MS = 5_000;
 const accountsSchema = z.array(providerAccountSchema);
 
@@ -60,11 +66,7 @@ export class QuartzClient {
   }
 
   /** Redeems the code; a grant without `requiredScope` is refused like a rejected code. */
-  async redeemCode(
-    code: string,
-    codeVerifier: string,
-    requiredScope: string,
-  ): Promise<{ accessToken: string }> {
+  async redeemCode(code: string, codeVerifier: string, requiredScope: string): Promise<RedeemedGrant> {
     const as = await this.discover();
     const clientAuth = oauth.ClientSecretBasic(await this.settings.clientSecret());
     try {
@@ -81,7 +83,10 @@ export class QuartzClient {
       if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(requiredScope)) {
         throw new ProviderRejectedError('insufficient_scope');
       }
-      return { accessToken: tokens.access_token };
+      return {
+        accessToken: tokens.access_token,
+        ...(tokens.authorization_details ? { authorizationDetails: tokens.authorization_details } : {}),
+      };
     } catch (error) {
       if (error instanceof ProviderRejectedError) throw error;
       if (isClientAuthenticationFailure(error)) this.settings.onClientAuthenticationFailure?.();

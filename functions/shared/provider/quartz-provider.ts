@@ -1,8 +1,12 @@
-import type { AuthorizationRequest, OpenBankingProvider } from '../domain/ports';
-import type { IntentType, ProviderAccount } from '../domain/schemas';
+import { ProviderRejectedError } from '../domain/errors';
+import type { AuthorizationRequest, OpenBankingProvider, RedeemRequest } from '../domain/ports';
+import type { ProviderAccount } from '../domain/schemas';
 import type { QuartzClient } from './quartz-client';
 
 /** What each intent type asks for, and the scope the grant must then hold. */
+/** RFC 9396 type of the detail that names a payment consent's bank account. */
+const PAYMENT_CONSENT_TYPE = 'enduring_payment_consent';
+
 const SCOPES = {
   'quartz-accounts': { requested: 'openid accounts', required: 'accounts' },
   'quartz-payment': { requested: 'openid payments', required: 'payments' },
@@ -24,7 +28,7 @@ export class QuartzProvider implements OpenBankingProvider {
         ? {
             authorizationDetails: [
               {
-                type: 'enduring_payment_consent',
+                type: PAYMENT_CONSENT_TYPE,
                 account_number: bankAccount.accountNumber,
                 ...(bankAccount.providerAccountId ? { account_id: bankAccount.providerAccountId } : {}),
               },
@@ -34,17 +38,21 @@ export class QuartzProvider implements OpenBankingProvider {
     });
   }
 
-  redeemCode(request: {
-    test: boolean;
-    type: IntentType;
-    code: string;
-    codeVerifier: string;
-  }): Promise<{ accessToken: string }> {
-    return this.clientFor(request.test).redeemCode(
+  async redeemCode(request: RedeemRequest): Promise<{ accessToken: string }> {
+    const grant = await this.clientFor(request.test).redeemCode(
       request.code,
       request.codeVerifier,
       SCOPES[request.type].required,
     );
+    // A provider that reports what was consented to must have consented to this bank account.
+    if (request.bankAccount && grant.authorizationDetails) {
+      const accountNumber = request.bankAccount.accountNumber;
+      const covered = grant.authorizationDetails.some(
+        (detail) => detail.type === PAYMENT_CONSENT_TYPE && detail.account_number === accountNumber,
+      );
+      if (!covered) throw new ProviderRejectedError('authorization_details_mismatch');
+    }
+    return { accessToken: grant.accessToken };
   }
 
   listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]> {

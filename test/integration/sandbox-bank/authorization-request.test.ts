@@ -152,9 +152,12 @@ describe('sandbox bank: authorization requests and pages', () => {
     expect(consent.html).toContain('<dd>Savings</dd>');
     expect(consent.html).toContain('enduring_payment_consent');
     expect(consent.html).not.toContain('type="checkbox"');
-    await expect(quartz.redeemCode(redirect.code, codeVerifier, 'payments')).resolves.toHaveProperty(
-      'accessToken',
-    );
+    const grant = await quartz.redeemCode(redirect.code, codeVerifier, 'payments');
+    expect(grant.accessToken).toEqual(expect.any(String));
+    // RFC 9396: the token response says what was consented to, so the service can check it.
+    expect(grant.authorizationDetails).toEqual([
+      expect.objectContaining({ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }),
+    ]);
   });
 
   it('escapes request values on its pages', async () => {

@@ -179,6 +179,43 @@ describe('authorize: quartz-accounts, provider accepts', () => {
   });
 });
 
+describe('authorize: quartz-payment consent details', () => {
+  const consentFor = (accountNumber: string) => () =>
+    Response.json({
+      access_token: 'at',
+      token_type: 'Bearer',
+      authorization_details: [{ type: 'enduring_payment_consent', account_number: accountNumber }],
+    });
+
+  it('accepts a consent the provider reports for the intent bank account', async () => {
+    const account = bankAccount();
+    storeBankAccount(account);
+    storeIntent(intent({ type: 'quartz-payment', bankAccountId: account.id }));
+    h.quartz.token = consentFor(account.accountNumber);
+
+    const { statusCode } = await authorize();
+
+    expect(statusCode).toBe(200);
+  });
+
+  it('fails the intent when the provider reports a consent for another account', async () => {
+    const account = bankAccount();
+    storeBankAccount(account);
+    const stored = storeIntent(intent({ type: 'quartz-payment', bankAccountId: account.id }));
+    h.quartz.token = consentFor('99-9999-9999999-99');
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(403);
+    expect(body.message).toBe('AUTHORIZATION_FAILED');
+    expect(stored.current()).toMatchObject({
+      status: 'failed',
+      failureReason: 'authorization_details_mismatch',
+    });
+    expect(updates().some((input) => input.Key?.pk === `BANK_ACCOUNT#${account.id}`)).toBe(false);
+  });
+});
+
 describe('authorize: quartz-payment', () => {
   it('marks the Bank Account enduringPaymentConsentAuthorized without reading accounts', async () => {
     const account = bankAccount();
