@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type RunningStack, startStackProcess } from '../support/local-stack-process';
-import { ServiceClient } from '../support/service-client';
+import { useLocalStack } from '../support/use-local-stack';
 
 // A person's journey in a real browser (Debian's Chromium driven by playwright-core): create an
 // intent through the local API, sign in at the sandbox bank, choose accounts, come back to the
@@ -10,14 +9,11 @@ import { ServiceClient } from '../support/service-client';
 const SCREENSHOTS = path.resolve(__dirname, '../../test-results/e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let stack: RunningStack;
-let api: ServiceClient;
+const local = useLocalStack();
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startStackProcess();
-  api = new ServiceClient(stack);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -32,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 async function snap(page: Page, name: string): Promise<void> {
@@ -40,7 +35,11 @@ async function snap(page: Page, name: string): Promise<void> {
 }
 
 async function intentAtBank(page: Page, user: string): Promise<string> {
-  const created = await api.createIntent({ accountId: stack.accountId, type: 'quartz-accounts', test: true });
+  const created = await local.api.createIntent({
+    accountId: local.stack.accountId,
+    type: 'quartz-accounts',
+    test: true,
+  });
   expect(created.status).toBe(200);
   const intent = created.body as { id: string; authorizationUrl: string };
   await page.goto(intent.authorizationUrl);
@@ -63,7 +62,7 @@ describe('connecting bank accounts in a browser', () => {
     await snap(page, '2-approve-choose-accounts');
     await page.getByRole('button', { name: 'Approve' }).click();
 
-    await page.waitForURL(`${stack.apiUrl}/callback?**`);
+    await page.waitForURL(`${local.stack.apiUrl}/callback?**`);
     await expect(page.getByTestId('intent-id').textContent()).resolves.toBe(intentId);
     await snap(page, '3-approve-callback');
     await page.getByRole('button', { name: 'Finish connection' }).click();
@@ -88,7 +87,7 @@ describe('connecting bank accounts in a browser', () => {
     await snap(page, '5-deny-consent');
     await page.getByRole('button', { name: 'Deny' }).click();
 
-    await page.waitForURL(`${stack.apiUrl}/callback?**`);
+    await page.waitForURL(`${local.stack.apiUrl}/callback?**`);
     await page.getByRole('button', { name: 'Finish connection' }).click();
 
     await expect(page.getByTestId('intent-status').textContent()).resolves.toBe('failed');

@@ -1,21 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
 import { ServiceClient } from '../../support/service-client';
+import { useLocalStack } from '../../support/use-local-stack';
 
-let stack: RunningStack;
-
-beforeAll(async () => {
-  stack = await startStackProcess();
-}, 60_000);
-
-afterAll(() => stack?.stop());
+const local = useLocalStack();
 
 /** Runs the documented command, `npm run api-key -- …`, against the local stack's table. */
 function apiKeyCli(...args: string[]) {
   return spawnSync('npm', ['run', '--silent', 'api-key', '--', ...args], {
     cwd: path.resolve(__dirname, '../../..'),
-    env: { ...process.env, TABLE_NAME: stack.tableName, AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint },
+    env: {
+      ...process.env,
+      TABLE_NAME: local.stack.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint,
+    },
     encoding: 'utf8',
   });
 }
@@ -28,8 +26,8 @@ describe('npm run api-key', () => {
 
     expect(result.status).toBe(0);
     const secret = result.stdout.trim().split('\n').at(-1) ?? '';
-    const api = new ServiceClient(stack, secret);
-    const answer = await api.createIntent({ accountId, type: 'quartz-accounts' });
+    const withCliKey = new ServiceClient(local.stack, secret);
+    const answer = await withCliKey.createIntent({ accountId, type: 'quartz-accounts' });
     expect(answer).toMatchObject({
       status: 200,
       body: { accountId, createdBy: `crn:${accountId}:api-key:cli-test` },

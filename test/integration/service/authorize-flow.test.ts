@@ -3,20 +3,11 @@ import { sha256Hex } from '../../../functions/shared/domain/hashing';
 import { intentKey } from '../../../functions/shared/repository/table-keys';
 import { createDocumentClient } from '../../../functions/shared/services';
 import { approveAtBank } from '../../support/bank-session';
-import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
-import { ServiceClient } from '../../support/service-client';
+import { useLocalStack } from '../../support/use-local-stack';
 
 // The whole service on this machine, no mocks: the local API in front of the bundled handlers,
 // dynalite, and two sandbox banks (live and test), all over real HTTP.
-let stack: RunningStack;
-let api: ServiceClient;
-
-beforeAll(async () => {
-  stack = await startStackProcess();
-  api = new ServiceClient(stack);
-}, 60_000);
-
-afterAll(() => stack?.stop());
+const local = useLocalStack();
 
 const ALICE_TWO = ['acc-alice-1', 'acc-alice-3'];
 
@@ -24,20 +15,20 @@ const ALICE_TWO = ['acc-alice-1', 'acc-alice-3'];
 async function connectAsAlice(test: boolean, accounts: string[]) {
   const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
   const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts });
-  expect((await api.authorize(intent.id, redirect.code)).status).toBe(200);
-  const all = await api.bankAccounts.listByAccount(stack.accountId);
+  expect((await local.api.authorize(intent.id, redirect.code)).status).toBe(200);
+  const all = await local.api.bankAccounts.listByAccount(local.stack.accountId);
   return all.filter((account) => (account.test === true) === test);
 }
 
 async function createdIntent(body: Record<string, unknown>) {
-  const answer = await api.createIntent({ accountId: stack.accountId, ...body });
+  const answer = await local.api.createIntent({ accountId: local.stack.accountId, ...body });
   expect(answer.status).toBe(200);
   return answer.body as { id: string; authorizationUrl: string; test?: boolean };
 }
 
 describe.each([
-  ['test', true, () => stack.testIssuer],
-  ['live', false, () => stack.liveIssuer],
+  ['test', true, () => local.stack.testIssuer],
+  ['live', false, () => local.stack.liveIssuer],
 ])('quartz-accounts, %s configuration', (_name, test, issuer) => {
   it('connects exactly the accounts the user picked, once', async () => {
     const intent = await createdIntent({ type: 'quartz-accounts', ...(test ? { test } : {}) });
@@ -45,15 +36,15 @@ describe.each([
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ALICE_TWO });
     expect(redirect.state.startsWith(`${intent.id}.`)).toBe(true);
 
-    const answer = await api.authorize(intent.id, redirect.code);
+    const answer = await local.api.authorize(intent.id, redirect.code);
 
     expect(answer).toMatchObject({ status: 200, body: {} });
     expect(answer.headers.get('x-request-id')).toEqual(expect.any(String));
-    const stored = await api.intents.get(intent.id);
+    const stored = await local.api.intents.get(intent.id);
     expect(stored).toMatchObject({ status: 'authorized' });
     expect(stored?.grant).toBeUndefined();
     expect(stored?.oauth).toBeUndefined();
-    const mine = (await api.bankAccounts.listByAccount(stack.accountId)).filter(
+    const mine = (await local.api.bankAccounts.listByAccount(local.stack.accountId)).filter(
       (account) => (account.test === true) === test,
     );
     expect(mine.map((account) => account.providerAccountId).sort()).toEqual(ALICE_TWO);
@@ -65,15 +56,15 @@ describe('quartz-accounts, repeats and retries', () => {
   it('answers {} again for the same code and ALREADY_AUTHORIZED for another', async () => {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
     const first = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ['acc-alice-2'] });
-    expect((await api.authorize(intent.id, first.code)).status).toBe(200);
-    const before = await api.bankStats(stack.testIssuer);
+    expect((await local.api.authorize(intent.id, first.code)).status).toBe(200);
+    const before = await local.api.bankStats(local.stack.testIssuer);
 
-    const again = await api.authorize(intent.id, first.code);
-    const other = await api.authorize(intent.id, 'some-other-code');
+    const again = await local.api.authorize(intent.id, first.code);
+    const other = await local.api.authorize(intent.id, 'some-other-code');
 
     expect(again).toMatchObject({ status: 200, body: {} });
     expect(other).toMatchObject({ status: 403, body: { message: 'ALREADY_AUTHORIZED' } });
-    expect((await api.bankStats(stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
+    expect((await local.api.bankStats(local.stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
   });
 
   it('does not duplicate a bank account connected a second time', async () => {
@@ -88,15 +79,15 @@ describe('quartz-accounts, repeats and retries', () => {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'dan', decision: 'deny' });
 
-    const answer = await api.authorize(intent.id, redirect.code);
-    const again = await api.authorize(intent.id, redirect.code);
+    const answer = await local.api.authorize(intent.id, redirect.code);
+    const again = await local.api.authorize(intent.id, redirect.code);
 
     expect(answer).toMatchObject({
       status: 403,
       body: { statusCode: 403, error: 'Forbidden', message: 'AUTHORIZATION_FAILED' },
     });
     expect(again).toMatchObject({ status: 403, body: { message: 'AUTHORIZATION_FAILED' } });
-    expect(await api.intents.get(intent.id)).toMatchObject({
+    expect(await local.api.intents.get(intent.id)).toMatchObject({
       status: 'failed',
       failureReason: 'access_denied',
     });
@@ -106,33 +97,33 @@ describe('quartz-accounts, repeats and retries', () => {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'olive' });
 
-    const during = await api.authorize(intent.id, redirect.code);
+    const during = await local.api.authorize(intent.id, redirect.code);
     expect(during).toMatchObject({ status: 502, body: { message: 'PROVIDER_UNAVAILABLE' } });
-    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'created' });
-    const after = await api.authorize(intent.id, redirect.code);
+    expect(await local.api.intents.get(intent.id)).toMatchObject({ status: 'created' });
+    const after = await local.api.authorize(intent.id, redirect.code);
 
     expect(after).toMatchObject({ status: 200, body: {} });
-    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+    expect(await local.api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
   });
 
   it('lets exactly one of two concurrent authorizations redeem the code', async () => {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice', accounts: ALICE_TWO });
-    const before = await api.bankStats(stack.testIssuer);
+    const before = await local.api.bankStats(local.stack.testIssuer);
 
     const answers = await Promise.all([
-      api.authorize(intent.id, redirect.code),
-      api.authorize(intent.id, redirect.code),
+      local.api.authorize(intent.id, redirect.code),
+      local.api.authorize(intent.id, redirect.code),
     ]);
 
     // The loser waits for the winner and answers its outcome, or a retryable 503 if it is slow.
     expect(answers.map((answer) => answer.status).sort()).toEqual(
       answers.some((answer) => answer.status === 503) ? [200, 503] : [200, 200],
     );
-    const after = await api.bankStats(stack.testIssuer);
+    const after = await local.api.bankStats(local.stack.testIssuer);
     expect(after.tokenRequests - before.tokenRequests).toBe(1);
     expect(after.redeemedCodes - before.redeemedCodes).toBe(1);
-    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+    expect(await local.api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
   });
 });
 
@@ -141,9 +132,9 @@ describe('crash recovery against the real table', () => {
   async function leaveBehind(intentId: string, attributes: Record<string, unknown>): Promise<void> {
     const names = Object.fromEntries(Object.keys(attributes).map((name) => [`#${name}`, name]));
     const values = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [`:${name}`, value]));
-    await createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint }).send(
+    await createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint }).send(
       new UpdateCommand({
-        TableName: stack.tableName,
+        TableName: local.stack.tableName,
         Key: intentKey(intentId),
         UpdateExpression: `SET ${Object.keys(attributes)
           .map((name) => `#${name} = :${name}`)
@@ -154,28 +145,30 @@ describe('crash recovery against the real table', () => {
     );
   }
 
-  it('takes over a claim whose owner died before redeeming, once its lease has run out', async () => {
+  /** A test intent alice approved at the bank, whose code nobody has posted yet. */
+  async function approvedButNotRedeemed() {
     const intent = await createdIntent({ type: 'quartz-accounts', test: true });
     const redirect = await approveAtBank(intent.authorizationUrl, {
       user: 'alice',
       accounts: ['acc-alice-1'],
     });
+    return { intent, redirect };
+  }
+
+  it('takes over a claim whose owner died before redeeming, once its lease has run out', async () => {
+    const { intent, redirect } = await approvedButNotRedeemed();
     await leaveBehind(intent.id, {
       claim: { id: 'died', codeHash: sha256Hex(redirect.code), expiresAt: Date.now() - 1_000 },
     });
 
-    const answer = await api.authorize(intent.id, redirect.code);
+    const answer = await local.api.authorize(intent.id, redirect.code);
 
     expect(answer).toMatchObject({ status: 200, body: {} });
-    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+    expect(await local.api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
   });
 
   it('finishes from a saved grant without redeeming the code again', async () => {
-    const intent = await createdIntent({ type: 'quartz-accounts', test: true });
-    const redirect = await approveAtBank(intent.authorizationUrl, {
-      user: 'alice',
-      accounts: ['acc-alice-1'],
-    });
+    const { intent, redirect } = await approvedButNotRedeemed();
     await leaveBehind(intent.id, {
       claim: { id: 'died', codeHash: sha256Hex(redirect.code), expiresAt: Date.now() - 1_000 },
       grant: {
@@ -184,13 +177,13 @@ describe('crash recovery against the real table', () => {
         accounts: [{ id: 'acc-resumed', accountNumber: '99-0000-0000001-00', accountName: 'Resumed' }],
       },
     });
-    const before = await api.bankStats(stack.testIssuer);
+    const before = await local.api.bankStats(local.stack.testIssuer);
 
-    const answer = await api.authorize(intent.id, redirect.code);
+    const answer = await local.api.authorize(intent.id, redirect.code);
 
     expect(answer).toMatchObject({ status: 200, body: {} });
-    expect((await api.bankStats(stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
-    const accounts = await api.bankAccounts.listByAccount(stack.accountId);
+    expect((await local.api.bankStats(local.stack.testIssuer)).tokenRequests).toBe(before.tokenRequests);
+    const accounts = await local.api.bankAccounts.listByAccount(local.stack.accountId);
     expect(accounts.filter((account) => account.providerAccountId === 'acc-resumed')).toHaveLength(1);
   });
 });
@@ -212,13 +205,13 @@ describe('quartz-payment', () => {
     expect(intent).toMatchObject({ bankAccountId });
     const redirect = await approveAtBank(intent.authorizationUrl, { user: 'alice' });
 
-    const answer = await api.authorize(intent.id, redirect.code);
+    const answer = await local.api.authorize(intent.id, redirect.code);
 
     expect(answer).toMatchObject({ status: 200, body: {} });
-    expect(await api.bankAccounts.get(bankAccountId)).toMatchObject({
+    expect(await local.api.bankAccounts.get(bankAccountId)).toMatchObject({
       enduringPaymentConsentAuthorized: true,
     });
-    expect(await api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
+    expect(await local.api.intents.get(intent.id)).toMatchObject({ status: 'authorized' });
   });
 
   it.each([
@@ -226,11 +219,11 @@ describe('quartz-payment', () => {
     ['a test intent on a live Bank Account', false, { test: true }],
   ])('answers LIVENESS_MISMATCH for %s', async (_case, accountIsTest, intentFlags) => {
     const bankAccountId = await connectedAccountId(accountIsTest);
-    const accountBefore = await api.bankAccounts.get(bankAccountId);
-    const before = await api.bankStats(accountIsTest ? stack.liveIssuer : stack.testIssuer);
+    const accountBefore = await local.api.bankAccounts.get(bankAccountId);
+    const before = await local.api.bankStats(accountIsTest ? local.stack.liveIssuer : local.stack.testIssuer);
 
-    const answer = await api.createIntent({
-      accountId: stack.accountId,
+    const answer = await local.api.createIntent({
+      accountId: local.stack.accountId,
       type: 'quartz-payment',
       bankAccountId,
       ...intentFlags,
@@ -240,7 +233,9 @@ describe('quartz-payment', () => {
       status: 403,
       body: { statusCode: 403, error: 'Forbidden', message: 'LIVENESS_MISMATCH' },
     });
-    expect(await api.bankAccounts.get(bankAccountId)).toEqual(accountBefore);
-    expect(await api.bankStats(accountIsTest ? stack.liveIssuer : stack.testIssuer)).toEqual(before);
+    expect(await local.api.bankAccounts.get(bankAccountId)).toEqual(accountBefore);
+    expect(
+      await local.api.bankStats(accountIsTest ? local.stack.liveIssuer : local.stack.testIssuer),
+    ).toEqual(before);
   });
 });

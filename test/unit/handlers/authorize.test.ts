@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/authorize/handler';
 import { sha256Hex } from '../../../functions/shared/domain/hashing';
@@ -17,6 +16,7 @@ import {
   TEST_ISSUER,
 } from '../../support/fixtures';
 import { dynamo, type Harness, harness, storeBankAccount } from '../../support/handler-harness';
+import { conditionFailed } from '../../support/mocked-table';
 import { storeIntent } from '../../support/stored-intent';
 
 const CODE = 'hKpKupTM391pE10xfQiorMxXarRKAHRhTfH_x';
@@ -148,15 +148,13 @@ describe('authorize: quartz-accounts, provider accepts', () => {
           sk: 'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-00',
         },
       })
-      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+      .rejects(conditionFailed());
     dynamo
       .on(GetCommand, {
         Key: { pk: `ACCOUNT#${ACCOUNT_ID}`, sk: 'BANK_ACCOUNT_NUMBER#live#12-3456-7890123-00' },
       })
       .resolves({ Item: { bankAccountId: existing.id } });
-    dynamo
-      .on(PutCommand, { Item: { entity: 'bank-account', id: existing.id } })
-      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo.on(PutCommand, { Item: { entity: 'bank-account', id: existing.id } }).rejects(conditionFailed());
     storeBankAccount(existing);
 
     const { statusCode } = await authorize();
@@ -378,9 +376,7 @@ describe('authorize: crash recovery and races', () => {
       .on(GetCommand, { Key: intentKey(INTENT_ID) })
       .resolvesOnce({ Item: { ...intentKey(INTENT_ID), ...created } })
       .resolves({ Item: { ...intentKey(INTENT_ID), ...authorized } });
-    dynamo
-      .on(UpdateCommand, { Key: intentKey(INTENT_ID) })
-      .rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+    dynamo.on(UpdateCommand, { Key: intentKey(INTENT_ID) }).rejects(conditionFailed());
 
     const { statusCode, body } = await authorize();
 

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
@@ -17,6 +16,7 @@ import {
   TEST_ISSUER,
 } from '../../support/fixtures';
 import { dynamo, type Harness, harness, storeBankAccount } from '../../support/handler-harness';
+import { conditionFailed } from '../../support/mocked-table';
 
 const PATH = '/api/bank-account-connection-intents';
 const SEED_BODY = { accountId: ACCOUNT_ID, type: 'quartz-accounts', test: true };
@@ -361,7 +361,7 @@ describe('create: rate limit', () => {
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the minute is full, creating nothing', async () => {
     dynamo
       .on(UpdateCommand, { Key: { pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent` } })
-      .rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+      .rejects(conditionFailed());
 
     const { statusCode, body, headers } = await create(SEED_BODY);
 

@@ -1,15 +1,12 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { ApiKeyRepository } from '../../../functions/shared/repository/api-key-repository';
 import { ACCOUNT_ID, apiKey, apiKeyItem } from '../../support/fixtures';
+import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const repository = new ApiKeyRepository({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-  tableName: 'intents-test',
-});
+const repository = new ApiKeyRepository(mockedTable());
 
 beforeEach(() => dynamo.reset());
 
@@ -45,7 +42,7 @@ describe('ApiKeyRepository', () => {
   });
 
   it('refuses a second key of the same name', async () => {
-    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo.on(PutCommand).rejects(conditionFailed());
 
     await expect(repository.create(apiKey({ secret: 'x' }))).rejects.toBeInstanceOf(StateConflictError);
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);

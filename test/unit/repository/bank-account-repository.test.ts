@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -10,14 +9,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { BankAccountRepository } from '../../../functions/shared/repository/bank-account-repository';
 import { ACCOUNT_ID, bankAccount, bankAccountItem } from '../../support/fixtures';
+import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const repository = new BankAccountRepository({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-  tableName: 'intents-test',
-});
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const repository = new BankAccountRepository(mockedTable());
 const NUMBER_KEY = { pk: `ACCOUNT#${ACCOUNT_ID}`, sk: 'BANK_ACCOUNT_NUMBER#test#12-3456-7890123-00' };
 
 beforeEach(() => dynamo.reset());

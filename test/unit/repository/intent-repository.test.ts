@@ -1,17 +1,12 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { IntentRepository } from '../../../functions/shared/repository/intent-repository';
 import { intent, intentItem } from '../../support/fixtures';
+import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const repository = new IntentRepository({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-  tableName: 'intents-test',
-});
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const repository = new IntentRepository(mockedTable());
 
 beforeEach(() => dynamo.reset());
 

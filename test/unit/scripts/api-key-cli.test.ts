@@ -1,14 +1,13 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sha256Hex } from '../../../functions/shared/domain/hashing';
 import { ApiKeyRepository } from '../../../functions/shared/repository/api-key-repository';
 import { runApiKeyCli, USAGE } from '../../../scripts/api-key-cli';
+import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const deps = {
-  apiKeys: () => new ApiKeyRepository({ client, tableName: 'intents-test' }),
+  apiKeys: () => new ApiKeyRepository(mockedTable()),
   clock: { now: () => new Date('2022-03-31T02:56:29.713Z') },
 };
 
@@ -74,7 +73,7 @@ describe('api-key CLI', () => {
   });
 
   it('exits 1 when the account already has a key of that name', async () => {
-    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo.on(PutCommand).rejects(conditionFailed());
 
     const code = await runApiKeyCli(['create', '--account-id', 'acc1', '--name', 'ci-key'], deps, io);
 
