@@ -1,31 +1,14 @@
-import type { QuartzClient } from '../../../functions/shared/provider/quartz-client';
-import type { SandboxBankProcess } from '../../../local/sandbox-bank/bank-process';
 import { approveAtBank, BankSession } from '../../support/bank-session';
-import {
-  BANK_START_TIMEOUT_MS,
-  CLIENT_ID,
-  quartzClient,
-  REDIRECT_URI,
-  startBank,
-} from './sandbox-bank-fixture';
+import { CLIENT_ID, quartzClient, REDIRECT_URI, useSandboxBank } from './sandbox-bank-fixture';
 
 /** What the sandbox bank accepts at its authorization endpoint, and the pages a user goes through. */
 describe('sandbox bank: authorization requests and pages', () => {
-  let bank: SandboxBankProcess;
-  let quartz: QuartzClient;
+  const sandbox = useSandboxBank();
 
-  beforeAll(async () => {
-    bank = await startBank();
-    quartz = quartzClient(bank.issuer);
-  }, BANK_START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await bank?.stop();
-  });
-
-  const accountsRequest = (state = 'state-1') => quartz.authorizationUrl({ scope: 'openid accounts', state });
+  const accountsRequest = (state = 'state-1') =>
+    sandbox.quartz.authorizationUrl({ scope: 'openid accounts', state });
   const paymentRequest = (accountNumber: string) =>
-    quartz.authorizationUrl({
+    sandbox.quartz.authorizationUrl({
       scope: 'openid payments',
       state: 'state-payment',
       authorizationDetails: [{ type: 'enduring_payment_consent', account_number: accountNumber }],
@@ -38,15 +21,15 @@ describe('sandbox bank: authorization requests and pages', () => {
 
   it('publishes a discovery document for a loopback issuer with PKCE S256 and client_secret_basic only', async () => {
     // Act
-    const response = await fetch(`${bank.issuer}/.well-known/openid-configuration`);
+    const response = await fetch(`${sandbox.bank.issuer}/.well-known/openid-configuration`);
     const metadata = await response.json();
 
     // Assert
-    expect(bank.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.bank.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(metadata).toMatchObject({
-      issuer: bank.issuer,
-      authorization_endpoint: `${bank.issuer}/auth`,
-      token_endpoint: `${bank.issuer}/token`,
+      issuer: sandbox.bank.issuer,
+      authorization_endpoint: `${sandbox.bank.issuer}/auth`,
+      token_endpoint: `${sandbox.bank.issuer}/token`,
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic'],
@@ -58,7 +41,7 @@ describe('sandbox bank: authorization requests and pages', () => {
 
   it('refuses an unregistered redirect_uri on its own page, without redirecting to it', async () => {
     // Arrange
-    const stranger = quartzClient(bank.issuer, { redirectUri: 'http://127.0.0.1:9/not-registered' });
+    const stranger = quartzClient(sandbox.bank.issuer, { redirectUri: 'http://127.0.0.1:9/not-registered' });
     const { authorizationUrl } = await stranger.authorizationUrl({ scope: 'openid accounts', state: 's' });
 
     // Act
@@ -152,7 +135,7 @@ describe('sandbox bank: authorization requests and pages', () => {
     expect(consent.html).toContain('<dd>Savings</dd>');
     expect(consent.html).toContain('enduring_payment_consent');
     expect(consent.html).not.toContain('type="checkbox"');
-    const grant = await quartz.redeemCode(redirect.code, codeVerifier, 'payments');
+    const grant = await sandbox.quartz.redeemCode(redirect.code, codeVerifier, 'payments');
     expect(grant.accessToken).toEqual(expect.any(String));
     // RFC 9396: the token response says what was consented to, so the service can check it.
     expect(grant.authorizationDetails).toEqual([
@@ -178,7 +161,7 @@ describe('sandbox bank: authorization requests and pages', () => {
 
   it('refuses an authorization_details type it does not know', async () => {
     // Arrange
-    const { authorizationUrl } = await quartz.authorizationUrl({
+    const { authorizationUrl } = await sandbox.quartz.authorizationUrl({
       scope: 'openid payments',
       state: 'state-rar',
       authorizationDetails: [{ type: 'one_off_payment', account_number: '12-3456-7890123-00' }],
@@ -200,12 +183,12 @@ describe('sandbox bank: authorization requests and pages', () => {
 
     // Act
     const consentAsDan = await session.signIn(second.authorizationUrl, 'dan');
-    const aliceTokens = await quartz.redeemCode(aliceRedirect.code, first.codeVerifier, 'accounts');
+    const aliceTokens = await sandbox.quartz.redeemCode(aliceRedirect.code, first.codeVerifier, 'accounts');
 
     // Assert
     expect(consentAsDan.html).toContain('Dan Decliner');
     expect(consentAsDan.html).toContain('value="acc-dan-1"');
-    expect(await quartz.listSelectedAccounts(aliceTokens.accessToken)).toHaveLength(3);
+    expect(await sandbox.quartz.listSelectedAccounts(aliceTokens.accessToken)).toHaveLength(3);
   });
 
   it('returns the state and the issuer with the code', async () => {
@@ -219,7 +202,7 @@ describe('sandbox bank: authorization requests and pages', () => {
     expect(redirect).toEqual({
       code: expect.any(String),
       state: 'state-echo',
-      iss: bank.issuer,
+      iss: sandbox.bank.issuer,
       redirectUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/quartz\/callback\?code=/),
     });
   });

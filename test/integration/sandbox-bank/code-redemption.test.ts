@@ -1,28 +1,16 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../functions/shared/domain/errors';
-import type { QuartzClient } from '../../../functions/shared/provider/quartz-client';
-import type { SandboxBankProcess } from '../../../local/sandbox-bank/bank-process';
 import { approveAtBank } from '../../support/bank-session';
-import { BANK_START_TIMEOUT_MS, bankStats, quartzClient, startBank } from './sandbox-bank-fixture';
+import { bankStats, useSandboxBank } from './sandbox-bank-fixture';
 
 /** The service's QuartzClient against the sandbox bank: the code's journey from consent to accounts. */
 describe('sandbox bank: redeeming codes and reading accounts', () => {
-  let bank: SandboxBankProcess;
-  let quartz: QuartzClient;
-
-  beforeAll(async () => {
-    bank = await startBank();
-    quartz = quartzClient(bank.issuer);
-  }, BANK_START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await bank?.stop();
-  });
+  const sandbox = useSandboxBank();
 
   afterEach(() => {
     jest.restoreAllMocks();
   });
 
-  const authorize = (scope: string, state: string) => quartz.authorizationUrl({ scope, state });
+  const authorize = (scope: string, state: string) => sandbox.quartz.authorizationUrl({ scope, state });
 
   /** The error a call fails with, so that Act can hold the call and Assert can examine the outcome. */
   const failureOf = (call: Promise<unknown>): Promise<unknown> =>
@@ -38,20 +26,20 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
       user: 'alice',
       accounts: ['acc-alice-1', 'acc-alice-3'],
     });
-    const before = await bankStats(bank.issuer);
+    const before = await bankStats(sandbox.bank.issuer);
 
     // Act
-    const { accessToken } = await quartz.redeemCode(redirect.code, codeVerifier, 'accounts');
-    const accounts = await quartz.listSelectedAccounts(accessToken);
+    const { accessToken } = await sandbox.quartz.redeemCode(redirect.code, codeVerifier, 'accounts');
+    const accounts = await sandbox.quartz.listSelectedAccounts(accessToken);
 
     // Assert
     expect(redirect.state).toBe('state-alice');
-    expect(redirect.iss).toBe(bank.issuer);
+    expect(redirect.iss).toBe(sandbox.bank.issuer);
     expect(accounts).toEqual([
       { id: 'acc-alice-1', accountNumber: '12-3456-7890123-00', accountName: 'Everyday' },
       { id: 'acc-alice-3', accountNumber: '12-3456-7890123-02', accountName: 'Bills' },
     ]);
-    expect(await bankStats(bank.issuer)).toEqual({
+    expect(await bankStats(sandbox.bank.issuer)).toEqual({
       tokenRequests: before.tokenRequests + 1,
       redeemedCodes: before.redeemedCodes + 1,
     });
@@ -61,11 +49,11 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     // Arrange
     const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-reuse');
     const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'accounts');
+    const { accessToken } = await sandbox.quartz.redeemCode(code, codeVerifier, 'accounts');
 
     // Act
-    const secondRedemption = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
-    const listingWithFirstToken = await failureOf(quartz.listSelectedAccounts(accessToken));
+    const secondRedemption = await failureOf(sandbox.quartz.redeemCode(code, codeVerifier, 'accounts'));
+    const listingWithFirstToken = await failureOf(sandbox.quartz.listSelectedAccounts(accessToken));
 
     // Assert
     expect(secondRedemption).toBeInstanceOf(ProviderRejectedError);
@@ -77,18 +65,20 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     // Arrange
     const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-dan');
     const redirect = await approveAtBank(authorizationUrl, { user: 'dan', decision: 'deny' });
-    const before = await bankStats(bank.issuer);
+    const before = await bankStats(sandbox.bank.issuer);
 
     // Act
-    const redemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier, 'accounts'));
-    const secondRedemption = await failureOf(quartz.redeemCode(redirect.code, codeVerifier, 'accounts'));
+    const redemption = await failureOf(sandbox.quartz.redeemCode(redirect.code, codeVerifier, 'accounts'));
+    const secondRedemption = await failureOf(
+      sandbox.quartz.redeemCode(redirect.code, codeVerifier, 'accounts'),
+    );
 
     // Assert
     expect(redirect.state).toBe('state-dan');
     expect(redemption).toBeInstanceOf(ProviderRejectedError);
     expect(redemption).toMatchObject({ providerError: 'access_denied' });
     expect(secondRedemption).toMatchObject({ providerError: 'invalid_grant' });
-    expect(await bankStats(bank.issuer)).toEqual({
+    expect(await bankStats(sandbox.bank.issuer)).toEqual({
       tokenRequests: before.tokenRequests + 2,
       redeemedCodes: before.redeemedCodes,
     });
@@ -101,12 +91,12 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     const { code } = await approveAtBank(authorizationUrl, { user: 'olive' });
 
     // Act
-    const firstAttempt = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'accounts');
+    const firstAttempt = await failureOf(sandbox.quartz.redeemCode(code, codeVerifier, 'accounts'));
+    const { accessToken } = await sandbox.quartz.redeemCode(code, codeVerifier, 'accounts');
 
     // Assert
     expect(firstAttempt).toBeInstanceOf(ProviderUnavailableError);
-    expect(await quartz.listSelectedAccounts(accessToken)).toEqual([
+    expect(await sandbox.quartz.listSelectedAccounts(accessToken)).toEqual([
       { id: 'acc-olive-1', accountNumber: '02-0100-0456789-00', accountName: 'Everyday' },
     ]);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -124,17 +114,17 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     });
 
     // Act
-    const { accessToken } = await quartz.redeemCode(code, alice.codeVerifier, 'accounts');
+    const { accessToken } = await sandbox.quartz.redeemCode(code, alice.codeVerifier, 'accounts');
 
     // Assert
-    expect(await quartz.listSelectedAccounts(accessToken)).toEqual([
+    expect(await sandbox.quartz.listSelectedAccounts(accessToken)).toEqual([
       { id: 'acc-alice-2', accountNumber: '12-3456-7890123-01', accountName: 'Savings' },
     ]);
   });
 
   it('rejects an unknown access token at the accounts resource', async () => {
     // Act
-    const listing = await failureOf(quartz.listSelectedAccounts('not-a-token-the-bank-issued'));
+    const listing = await failureOf(sandbox.quartz.listSelectedAccounts('not-a-token-the-bank-issued'));
 
     // Assert
     expect(listing).toBeInstanceOf(ProviderRejectedError);
@@ -143,18 +133,18 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
 
   it('answers 401 without a token and 403 insufficient_scope for a payments token', async () => {
     // Arrange
-    const { authorizationUrl, codeVerifier } = await quartz.authorizationUrl({
+    const { authorizationUrl, codeVerifier } = await sandbox.quartz.authorizationUrl({
       scope: 'openid payments',
       state: 'state-payments',
       authorizationDetails: [{ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }],
     });
     const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
-    const { accessToken } = await quartz.redeemCode(code, codeVerifier, 'payments');
+    const { accessToken } = await sandbox.quartz.redeemCode(code, codeVerifier, 'payments');
 
     // Act
-    const viaClient = await failureOf(quartz.listSelectedAccounts(accessToken));
-    const anonymous = await fetch(`${bank.issuer}/accounts`);
-    const paymentsOnly = await fetch(`${bank.issuer}/accounts`, {
+    const viaClient = await failureOf(sandbox.quartz.listSelectedAccounts(accessToken));
+    const anonymous = await fetch(`${sandbox.bank.issuer}/accounts`);
+    const paymentsOnly = await fetch(`${sandbox.bank.issuer}/accounts`, {
       headers: { authorization: `Bearer ${accessToken}` },
     });
 
@@ -170,7 +160,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
 
   it('refuses a grant that lacks the scope the intent needs', async () => {
     // Arrange
-    const { authorizationUrl, codeVerifier } = await quartz.authorizationUrl({
+    const { authorizationUrl, codeVerifier } = await sandbox.quartz.authorizationUrl({
       scope: 'openid payments',
       state: 'state-scope',
       authorizationDetails: [{ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }],
@@ -178,7 +168,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     const { code } = await approveAtBank(authorizationUrl, { user: 'alice' });
 
     // Act
-    const failure = await failureOf(quartz.redeemCode(code, codeVerifier, 'accounts'));
+    const failure = await failureOf(sandbox.quartz.redeemCode(code, codeVerifier, 'accounts'));
 
     // Assert
     expect(failure).toBeInstanceOf(ProviderRejectedError);

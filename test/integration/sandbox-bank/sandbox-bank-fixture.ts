@@ -29,3 +29,30 @@ export async function bankStats(issuer: string): Promise<{ tokenRequests: number
   const response = await fetch(`${issuer}/sandbox/stats`);
   return (await response.json()) as { tokenRequests: number; redeemedCodes: number };
 }
+
+export interface SandboxBankHandle {
+  readonly bank: SandboxBankProcess;
+  readonly quartz: QuartzClient;
+}
+
+/** Starts a sandbox bank (and the service's client for it) before the file's tests, stops it after. */
+export function useSandboxBank(): SandboxBankHandle {
+  let running: SandboxBankHandle | undefined;
+  beforeAll(async () => {
+    const bank = await startBank();
+    running = { bank, quartz: quartzClient(bank.issuer) };
+  }, BANK_START_TIMEOUT_MS);
+  afterAll(() => running?.bank.stop());
+  const current = () => {
+    if (!running) throw new Error('the sandbox bank is not running: use it inside a test');
+    return running;
+  };
+  return {
+    get bank() {
+      return current().bank;
+    },
+    get quartz() {
+      return current().quartz;
+    },
+  };
+}
