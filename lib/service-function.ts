@@ -5,13 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TIME_BUDGET } from '../functions/shared/time-budget';
 import { HANDLER_BUNDLING } from './bundling-options';
 
-/**
- * Below API Gateway's 29 s integration timeout, so a slow provider ends in our own answer; and well
- * below the authorize claim lease (DEFAULT_AUTHORIZE_TIMING), so a live claim's owner is never overtaken.
- */
-export const FUNCTION_TIMEOUT_SECONDS = 20;
+/** From the one time budget (functions/shared/time-budget.ts), where the reasons are. */
+export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGET.functionTimeoutMs / 1_000;
 
 /** The repository root, found from this file so that synth works from any working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');

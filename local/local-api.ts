@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Route } from '../functions/routes';
 import { RouteNotFoundError } from '../functions/shared/domain/errors';
 import { toErrorResponse } from '../functions/shared/http/error-response';
+import { TIME_BUDGET } from '../functions/shared/time-budget';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 
@@ -58,7 +59,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
       const handler = await handlerFor(found.route);
       const result = (await handler(
         event,
-        lambdaContext(found.route, requestId, options.timeoutMs ?? 20_000),
+        lambdaContext(found.route, requestId, options.timeoutMs ?? TIME_BUDGET.functionTimeoutMs),
       )) as APIGatewayProxyResult;
       send(response, result);
     } catch (error) {

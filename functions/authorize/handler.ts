@@ -8,8 +8,15 @@ export const authorizeIntentAction: RouteAction<AuthorizeIntentBody> = async ({
   pathParameters,
   principal,
   services,
+  deadline,
 }) => {
-  await authorizeIntent(services, principal, pathParameters.bankAccountConnectionIntentId ?? '', body);
+  await authorizeIntent(
+    services,
+    principal,
+    pathParameters.bankAccountConnectionIntentId ?? '',
+    body,
+    deadline,
+  );
   return {};
 };
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
+import { DeadlineHttpHandler } from './deadline-http-handler';
 import { systemClock } from './domain/clock';
 import type { ApiKeyStore, IntentDependencies, RateLimitStore } from './domain/ports';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
@@ -10,7 +11,9 @@ import { ApiKeyRepository } from './repository/api-key-repository';
 import { BankAccountRepository } from './repository/bank-account-repository';
 import { IntentRepository } from './repository/intent-repository';
 import { RateLimitRepository } from './repository/rate-limit-repository';
+import { translateStoreErrors } from './repository/store-errors';
 import { cachedSecret } from './secrets';
+import { TIME_BUDGET } from './time-budget';
 
 export interface Services extends IntentDependencies {
   apiKeys: ApiKeyStore;
@@ -28,7 +31,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
   const repository = { client, tableName: config.tableName };
   let secretsManager: SecretsManagerClient | undefined;
   const secrets = () => {
-    secretsManager ??= new SecretsManagerClient({});
+    secretsManager ??= new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() });
     return secretsManager;
   };
   const quartz = (settings: QuartzConfig) => {
@@ -58,7 +61,13 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
 
 /** The DynamoDB endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB for a local engine). */
 export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(localEngineDefaults(env)), {
+  const client = new DynamoDBClient({
+    ...localEngineDefaults(env),
+    requestHandler: new DeadlineHttpHandler(),
+    maxAttempts: TIME_BUDGET.dynamoMaxAttempts,
+  });
+  translateStoreErrors(client);
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

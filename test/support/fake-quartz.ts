@@ -30,6 +30,13 @@ export class FakeQuartz {
   static readonly outage = () => () => new Response('upstream down', { status: 503 });
   static readonly timeout = () => () =>
     Promise.reject(new DOMException('The operation timed out', 'TimeoutError'));
+  /** What fetch throws when nothing listens at the bank's address: the request never left. */
+  static readonly refused = () => () =>
+    Promise.reject(
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+      }),
+    );
 
   readonly fetch: QuartzFetch = async (url, options) => {
     this.requests.push({

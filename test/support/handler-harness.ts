@@ -49,8 +49,6 @@ export function harness(
   ) => (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>,
 ): Harness {
   dynamo.reset();
-  // Provider failures are logged by design; tests that care about the log spy on it themselves.
-  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   dynamo.on(GetCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
   for (const key of [
@@ -70,7 +68,7 @@ export function harness(
     clock,
     sleep: clock.sleep,
   };
-  const handler = buildHandler({ services: () => services, timeoutEarlyInMillis: 0 });
+  const handler = buildHandler({ services: () => services });
   return {
     quartz,
     clock,

@@ -1,8 +1,12 @@
+import type { TimeBudget } from '../time-budget';
+import { TIME_BUDGET } from '../time-budget';
 import { requireAccountOwner } from './authenticate';
 import { timestamp } from './clock';
+import { type Deadline, requestSignal } from './deadline';
 import {
   AuthorizationInProgressError,
   BusinessRuleError,
+  DeadlineExceededError,
   ForbiddenError,
   ProviderRejectedError,
   StateConflictError,
@@ -13,19 +17,16 @@ import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { AuthorizeIntentBody, ConnectionIntent, IntentClaim, IntentGrant } from './schemas';
 
-export interface AuthorizeTiming {
-  /** How long a claim stays live: longer than one invocation may run, so a running owner is never overtaken. */
-  claimLeaseMs: number;
-  /** How long a caller that lost the race waits for the winner's outcome before answering a retryable 503. */
-  waitForWinnerMs: number;
-  pollIntervalMs: number;
-}
-
-export const DEFAULT_AUTHORIZE_TIMING: AuthorizeTiming = {
-  claimLeaseMs: 60_000,
-  waitForWinnerMs: 5_000,
-  pollIntervalMs: 200,
-};
+/** The parts of the invocation's time budget that authorize decides with (see time-budget.ts). */
+export type AuthorizeTiming = Pick<
+  TimeBudget,
+  | 'claimLeaseMs'
+  | 'waitForWinnerMs'
+  | 'pollIntervalMs'
+  | 'grantSaveReserveMs'
+  | 'minTokenRequestMs'
+  | 'providerRequestTimeoutMs'
+>;
 
 /**
  * Authorizes an intent with the code the provider returned, exactly once and crash-safe without
@@ -39,13 +40,18 @@ export async function authorizeIntent(
   principal: Principal,
   intentId: string,
   body: AuthorizeIntentBody,
-  timing: AuthorizeTiming = DEFAULT_AUTHORIZE_TIMING,
+  deadline: Deadline,
+  timing: AuthorizeTiming = TIME_BUDGET,
 ): Promise<void> {
   requireAccountOwner(principal);
   // Not an id this service issues, so no intent of the caller's: answered before any lookup.
   if (!ID_PATTERN.test(intentId)) throw new ForbiddenError();
   const codeHash = sha256Hex(body.code);
-  const waitUntil = deps.clock.now().getTime() + timing.waitForWinnerMs;
+  // A loser of the claim race waits for the winner, but never past its own answer.
+  const waitUntil =
+    deps.clock.now().getTime() +
+    Math.min(timing.waitForWinnerMs, deadline.remainingMs() - timing.pollIntervalMs);
+  const run: ClaimedRun = { deps, principal, deadline, timing, code: body.code, codeHash };
 
   for (;;) {
     const intent = await deps.intents.get(intentId);
@@ -56,7 +62,7 @@ export async function authorizeIntent(
     if (!hasLiveClaim(intent, now)) {
       const claim: IntentClaim = { id: newId(), codeHash, expiresAt: now + timing.claimLeaseMs };
       const claimed = await tryClaim(deps, intentId, claim, now);
-      if (claimed) return runClaimed(deps, principal, claimed, claim.id, body.code, codeHash);
+      if (claimed) return runClaimed(run, claimed, claim.id);
     }
     if (deps.clock.now().getTime() >= waitUntil) throw new AuthorizationInProgressError();
     await deps.sleep(timing.pollIntervalMs);
@@ -93,19 +99,23 @@ async function tryClaim(
   }
 }
 
-async function runClaimed(
-  deps: IntentDependencies,
-  principal: Principal,
-  intent: ConnectionIntent,
-  claimId: string,
-  code: string,
-  codeHash: string,
-): Promise<void> {
+/** What one claimed run carries through its steps. */
+interface ClaimedRun {
+  deps: IntentDependencies;
+  principal: Principal;
+  deadline: Deadline;
+  timing: AuthorizeTiming;
+  code: string;
+  codeHash: string;
+}
+
+async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: string): Promise<void> {
+  const { deps, principal, codeHash } = run;
   let grant: IntentGrant;
   try {
     // A saved grant means an earlier call redeemed a code and stopped short: continue from it.
-    grant = intent.grant ?? (await redeem(deps, intent, claimId, code, codeHash));
-    await materialize(deps, principal, intent, claimId, grant);
+    grant = intent.grant ?? (await redeem(run, intent, claimId));
+    await materialize(run, intent, claimId, grant);
   } catch (error) {
     if (error instanceof ProviderRejectedError) {
       await deps.intents.finish(intent.id, claimId, {
@@ -131,21 +141,24 @@ async function runClaimed(
   }
 }
 
-async function redeem(
-  deps: IntentDependencies,
-  intent: ConnectionIntent,
-  claimId: string,
-  code: string,
-  codeHash: string,
-): Promise<IntentGrant> {
+/**
+ * Sends the code to the bank with all the time the invocation can spare after keeping back what
+ * saving the grant needs; with too little time left the code is not sent at all, so a retry can
+ * still use it. The grant is saved right after, so a retry never redeems again.
+ */
+async function redeem(run: ClaimedRun, intent: ConnectionIntent, claimId: string): Promise<IntentGrant> {
+  const { deps, deadline, timing, code, codeHash } = run;
   if (!intent.oauth) throw new Error(`intent ${intent.id} has no PKCE verifier`);
   const bankAccount = intent.bankAccountId ? await deps.bankAccounts.get(intent.bankAccountId) : undefined;
+  const tokenBudgetMs = deadline.remainingMs() - timing.grantSaveReserveMs;
+  if (tokenBudgetMs < timing.minTokenRequestMs) throw new DeadlineExceededError();
   const { accessToken } = await deps.provider.redeemCode({
     test: intent.test === true,
     type: intent.type,
     code,
     codeVerifier: intent.oauth.codeVerifier,
     ...(bankAccount ? { bankAccount } : {}),
+    signal: requestSignal(deadline, tokenBudgetMs),
   });
   // Only the accounts flow needs the token afterwards; a payment consent keeps none at rest.
   const grant: IntentGrant = intent.type === 'quartz-accounts' ? { codeHash, accessToken } : { codeHash };
@@ -154,12 +167,12 @@ async function redeem(
 }
 
 async function materialize(
-  deps: IntentDependencies,
-  principal: Principal,
+  run: ClaimedRun,
   intent: ConnectionIntent,
   claimId: string,
   grant: IntentGrant,
 ): Promise<void> {
+  const { deps, principal, deadline, timing } = run;
   const now = timestamp(deps.clock);
   if (intent.type === 'quartz-payment') {
     if (!intent.bankAccountId) throw new Error(`payment intent ${intent.id} has no bank account`);
@@ -172,6 +185,7 @@ async function materialize(
     accounts = await deps.provider.listSelectedAccounts({
       test: intent.test === true,
       accessToken: grant.accessToken,
+      signal: requestSignal(deadline, timing.providerRequestTimeoutMs),
     });
     // Keep what the next steps need and drop the token: a retry never has to call the provider again.
     await deps.intents.saveGrant(intent.id, claimId, { codeHash: grant.codeHash, accounts });

@@ -73,12 +73,57 @@ export class RateLimitExceededError extends ApiError {
   }
 }
 
-/** 502: the provider is unreachable, timed out or failed; nothing changed, so a retry is safe. */
+/**
+ * 502: the bank was not reached (refused, DNS, TLS), or it answered an error before redeeming
+ * anything (5xx). Nothing changed and the code was not used, so a retry with the same code is safe.
+ */
 export class ProviderUnavailableError extends ApiError {
   readonly statusCode = 502;
   override readonly retryAfterSeconds = 5;
-  constructor(reason: string) {
+  constructor(reason = 'The bank could not be reached; nothing was changed. Retry with the same code.') {
     super('PROVIDER_UNAVAILABLE', reason);
+  }
+}
+
+/**
+ * 504 (no answer in time) or 502 (an answer that could not be read): the code reached the bank, and
+ * whether the bank redeemed it is unknown. The intent stays `created`, so a retry with the same code
+ * completes it if the bank did not redeem the code; if it did, the bank refuses the code a second
+ * time and the retry answers 403 AUTHORIZATION_FAILED (the user starts a new intent).
+ */
+export class ProviderOutcomeUnknownError extends ApiError {
+  readonly statusCode: 502 | 504;
+  override readonly retryAfterSeconds = 5;
+  constructor(readonly kind: 'timeout' | 'unreadable') {
+    super(
+      kind === 'timeout' ? 'PROVIDER_TIMEOUT' : 'PROVIDER_ERROR',
+      'The bank received the code but its answer was not heard; a retry with the same code completes the intent unless the bank already redeemed the code, in which case it answers AUTHORIZATION_FAILED.',
+    );
+    this.statusCode = kind === 'timeout' ? 504 : 502;
+  }
+}
+
+/**
+ * 503: a dependency of the service itself (the table, the secret store) failed or throttled before
+ * anything was changed; a retry is safe.
+ */
+export class ServiceUnavailableError extends ApiError {
+  readonly statusCode = 503;
+  override readonly retryAfterSeconds = 2;
+  constructor(reason = 'The service is briefly unavailable; nothing was changed. Retry shortly.') {
+    super('SERVICE_UNAVAILABLE', reason);
+  }
+}
+
+/**
+ * 503: the invocation ran out of time before it could answer (a dependency stalled). Every write is
+ * a single conditional one and authorize resumes from what is stored, so a retry is safe.
+ */
+export class DeadlineExceededError extends ApiError {
+  readonly statusCode = 503;
+  override readonly retryAfterSeconds = 2;
+  constructor() {
+    super('SERVICE_TIMEOUT', 'The request could not be completed in time; retry it.');
   }
 }
 

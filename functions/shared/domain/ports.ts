@@ -72,6 +72,8 @@ export interface RedeemRequest {
   codeVerifier: string;
   /** For a payment consent: the bank account the consent must be for. */
   bankAccount?: BankAccount;
+  /** The token request's whole budget (see TimeBudget.grantSaveReserveMs for what it leaves). */
+  signal: AbortSignal;
 }
 
 /** An Open Banking provider, chosen per call by the intent's `test` flag. */
@@ -82,11 +84,17 @@ export interface OpenBankingProvider {
   ): Promise<{ authorizationUrl: string; codeVerifier: string }>;
   /**
    * Redeems a code once and checks that the grant covers what the intent type needs. Throws
-   * ProviderRejectedError (refused, or granted less) or ProviderUnavailableError.
+   * ProviderRejectedError (refused, or granted less), ProviderUnavailableError (the code never
+   * reached the bank, or the bank failed before redeeming it) or ProviderOutcomeUnknownError (the
+   * code was sent and no readable answer came back in time).
    */
   redeemCode(request: RedeemRequest): Promise<{ accessToken: string }>;
   /** The accounts the user selected for the grant behind `accessToken`. */
-  listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]>;
+  listSelectedAccounts(request: {
+    test: boolean;
+    accessToken: string;
+    signal: AbortSignal;
+  }): Promise<ProviderAccount[]>;
 }
 
 export interface IntentDependencies {

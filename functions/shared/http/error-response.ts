@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ApiError } from '../domain/errors';
+import { logger } from '../observability/logger';
 
 const REASON_PHRASES: Record<number, string> = {
   400: 'Bad Request',
@@ -54,16 +55,8 @@ function toErrorBody(error: unknown, requestId: string | undefined): ErrorBody {
       ...(requestId ? { requestId } : {}),
     };
   }
-  console.error(
-    JSON.stringify({
-      message: 'Unhandled error',
-      requestId,
-      error:
-        error instanceof Error
-          ? { name: error.name, message: error.message, stack: error.stack }
-          : String(error),
-    }),
-  );
+  // Name, message and stack of our own code or the SDK; never a request body, header or secret.
+  logger.error('unhandled error', { requestId, error: error instanceof Error ? error : String(error) });
   return {
     statusCode: 500,
     error: REASON_PHRASES[500] as string,

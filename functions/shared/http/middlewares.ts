@@ -1,21 +1,14 @@
 import type middy from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { authenticateApiKey, requireAccountOwner } from '../domain/authenticate';
 import { BadRequestError } from '../domain/errors';
-import type { Principal } from '../domain/principal';
 import { enforceRateLimit } from '../domain/rate-limit';
 import type { Services } from '../services';
 import { toErrorResponse } from './error-response';
+import { type RequestContext, requestIdOf } from './request-log';
 
-export interface ApiContext extends Context {
-  principal?: Principal;
-}
-
-type ApiMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>;
-
-const requestIdOf = (event: APIGatewayProxyEvent, context: Context): string =>
-  event.requestContext?.requestId ?? context.awsRequestId;
+type ApiMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>;
 
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
   // An intent carries its authorization URL (with state and PKCE challenge): never cached.

@@ -1,7 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import * as z from 'zod';
-import { ProviderRejectedError, ProviderUnavailableError } from '../domain/errors';
+import { ProviderRejectedError, ProviderUnavailableError, ServiceUnavailableError } from '../domain/errors';
 import { type ProviderAccount, providerAccountSchema } from '../domain/schemas';
+import { invocationSignal } from '../invocation-scope';
+import { logger } from '../observability/logger';
+import { TIME_BUDGET } from '../time-budget';
 import { classifyProviderError } from './provider-errors';
 
 export interface QuartzSettings {
@@ -12,6 +15,7 @@ export interface QuartzSettings {
   clientSecret: () => Promise<string>;
   /** Called when the provider refuses our client credentials, e.g. to drop a secret that was rotated. */
   onClientAuthenticationFailure?: () => void;
+  /** Budget of discovery and the accounts request (the token request's comes from the caller). */
   timeoutMs?: number;
   /** For tests: replaces the global fetch for every request to this provider. */
   fetch?: QuartzFetch;
@@ -23,14 +27,12 @@ export type QuartzFetch = (
   options: oauth.CustomFetchOptions<string, oauth.ProtectedResourceRequestBody | URLSearchParams | undefined>,
 ) => Promise<Response>;
 
-// Per provider request: discovery, token and accounts together stay inside the function's timeout.
 export interface RedeemedGrant {
   accessToken: string;
   /** RFC 9396: what the user consented to, when the provider says. */
   authorizationDetails?: readonly oauth.AuthorizationDetails[];
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
 const accountsSchema = z.array(providerAccountSchema);
 
 /** One Quartz configuration (live or test): a confidential OAuth 2.0 client with PKCE S256. */
@@ -65,10 +67,19 @@ export class QuartzClient {
     return { authorizationUrl: url.href, codeVerifier };
   }
 
-  /** Redeems the code; a grant without `requiredScope` is refused like a rejected code. */
-  async redeemCode(code: string, codeVerifier: string, requiredScope: string): Promise<RedeemedGrant> {
+  /**
+   * Redeems the code; a grant without `requiredScope` is refused like a rejected code. `signal` is
+   * the token request's whole budget: once the code is sent, the bank may redeem it even if we stop
+   * listening, so the caller gives it all the time the invocation can spare.
+   */
+  async redeemCode(
+    code: string,
+    codeVerifier: string,
+    requiredScope: string,
+    signal?: AbortSignal,
+  ): Promise<RedeemedGrant> {
     const as = await this.discover();
-    const clientAuth = oauth.ClientSecretBasic(await this.settings.clientSecret());
+    const clientAuth = oauth.ClientSecretBasic(await this.readClientSecret());
     try {
       const response = await oauth.genericTokenEndpointRequest(
         as,
@@ -76,7 +87,7 @@ export class QuartzClient {
         clientAuth,
         'authorization_code',
         { code, redirect_uri: this.settings.redirectUri, code_verifier: codeVerifier },
-        this.requestOptions(),
+        this.requestOptions(signal),
       );
       const tokens = await oauth.processGenericTokenEndpointResponse(as, this.client, response);
       // RFC 6749 §5.1: an absent scope means the requested one was granted in full.
@@ -94,7 +105,7 @@ export class QuartzClient {
     }
   }
 
-  async listSelectedAccounts(accessToken: string): Promise<ProviderAccount[]> {
+  async listSelectedAccounts(accessToken: string, signal?: AbortSignal): Promise<ProviderAccount[]> {
     const url = new URL(`${this.settings.issuer.replace(/\/$/, '')}/accounts`);
     let body: unknown;
     try {
@@ -104,7 +115,7 @@ export class QuartzClient {
         url,
         new Headers({ accept: 'application/json' }),
         undefined,
-        this.requestOptions(),
+        this.requestOptions(signal),
       );
       if (response.status === 401 || response.status === 403) {
         // The token is refused or does not reach the accounts: retrying with it cannot help. Any
@@ -138,13 +149,35 @@ export class QuartzClient {
     return oauth.processDiscoveryResponse(issuer, response);
   }
 
-  private requestOptions() {
+  /** Nothing is sent without the secret, so a failed read leaves the code unused: a retry is safe. */
+  private async readClientSecret(): Promise<string> {
+    try {
+      return await this.settings.clientSecret();
+    } catch (error) {
+      logger.error('client secret unavailable', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      throw new ServiceUnavailableError();
+    }
+  }
+
+  /**
+   * `signal` defaults to the provider request budget, cut short by the running invocation's
+   * deadline, so that no request to the bank outlives the answer.
+   */
+  private requestOptions(signal = this.defaultSignal()) {
     return {
-      signal: AbortSignal.timeout(this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      signal,
       // Plain http is accepted only for an issuer on this machine (the local sandbox bank).
       [oauth.allowInsecureRequests]: isLoopback(this.settings.issuer),
       ...(this.settings.fetch ? { [oauth.customFetch]: this.settings.fetch } : {}),
     };
+  }
+
+  private defaultSignal(): AbortSignal {
+    const budget = AbortSignal.timeout(this.settings.timeoutMs ?? TIME_BUDGET.providerRequestTimeoutMs);
+    const invocation = invocationSignal();
+    return invocation ? AbortSignal.any([invocation, budget]) : budget;
   }
 }
 

@@ -43,6 +43,7 @@ export class QuartzProvider implements OpenBankingProvider {
       request.code,
       request.codeVerifier,
       SCOPES[request.type].required,
+      request.signal,
     );
     // A provider that reports what was consented to must have consented to this bank account.
     if (request.bankAccount && grant.authorizationDetails) {
@@ -55,8 +56,12 @@ export class QuartzProvider implements OpenBankingProvider {
     return { accessToken: grant.accessToken };
   }
 
-  listSelectedAccounts(request: { test: boolean; accessToken: string }): Promise<ProviderAccount[]> {
-    return this.clientFor(request.test).listSelectedAccounts(request.accessToken);
+  listSelectedAccounts(request: {
+    test: boolean;
+    accessToken: string;
+    signal: AbortSignal;
+  }): Promise<ProviderAccount[]> {
+    return this.clientFor(request.test).listSelectedAccounts(request.accessToken, request.signal);
   }
 
   private clientFor(test: boolean): QuartzClient {

@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateConflictError } from '../domain/errors';
 import type { RateLimitStore } from '../domain/ports';
+import { logger } from '../observability/logger';
 import { conditionally, type RepositoryOptions } from './repository-options';
 import { rateLimitKey, TIME_TO_LIVE_ATTRIBUTE } from './table-keys';
 
@@ -34,12 +35,9 @@ export class RateLimitRepository implements RateLimitStore {
       if (error instanceof StateConflictError) return false;
       // The limit protects the service; it must not be what fails a request. The request itself
       // meets the same table next and answers for its own failure.
-      console.warn(
-        JSON.stringify({
-          message: 'Rate-limit counter unavailable; request let through',
-          error: error instanceof Error ? error.name : String(error),
-        }),
-      );
+      logger.warn('rate-limit counter unavailable; request let through', {
+        error: error instanceof Error ? error.name : String(error),
+      });
       return true;
     }
   }

@@ -101,14 +101,9 @@ describe('the event files, fed to the handlers in-process against the local stac
 
   const invoke = async (handlerDir: string, event: APIGatewayProxyEvent) => {
     const module = (await import(`../../../functions/${handlerDir}/handler`)) as {
-      buildHandler: (options: {
-        timeoutEarlyInMillis: number;
-      }) => (e: APIGatewayProxyEvent, c: unknown) => Promise<unknown>;
+      buildHandler: () => (e: APIGatewayProxyEvent, c: unknown) => Promise<unknown>;
     };
-    const result = (await module.buildHandler({ timeoutEarlyInMillis: 0 })(
-      event,
-      lambdaContext(),
-    )) as APIGatewayProxyResult;
+    const result = (await module.buildHandler()(event, lambdaContext())) as APIGatewayProxyResult;
     return { statusCode: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown> };
   };
 

@@ -1,5 +1,6 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../functions/shared/domain/errors';
 import { approveAtBank } from '../../support/bank-session';
+import { captureLogs } from '../../support/capture-logs';
 import { bankStats, useSandboxBank } from './sandbox-bank-fixture';
 
 /** The service's QuartzClient against the sandbox bank: the code's journey from consent to accounts. */
@@ -86,7 +87,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
 
   it("fails olive's first redemption with an outage and lets the same code through on retry", async () => {
     // Arrange
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const logs = captureLogs();
     const { authorizationUrl, codeVerifier } = await authorize('openid accounts', 'state-olive');
     const { code } = await approveAtBank(authorizationUrl, { user: 'olive' });
 
@@ -99,8 +100,16 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     expect(await sandbox.quartz.listSelectedAccounts(accessToken)).toEqual([
       { id: 'acc-olive-1', accountNumber: '02-0100-0456789-00', accountName: 'Everyday' },
     ]);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(JSON.stringify(warn.mock.calls)).not.toContain(code);
+    logs.restore();
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({
+        message: 'bank request failed',
+        operation: 'token',
+        cause: 'http',
+        status: 503,
+      }),
+    ]);
+    expect(logs.text()).not.toContain(code);
   });
 
   it("redeems other codes as usual while olive's outage is still pending", async () => {

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/authorize/handler';
 import { sha256Hex } from '../../../functions/shared/domain/hashing';
 import { bankAccountKey, intentKey } from '../../../functions/shared/repository/table-keys';
+import { captureLogs } from '../../support/capture-logs';
 import { FakeQuartz } from '../../support/fake-quartz';
 import {
   ACCOUNT_ID,
@@ -263,31 +264,63 @@ describe('authorize: the provider refuses', () => {
 
 describe('authorize: the provider is unavailable', () => {
   it.each([
-    ['answers 5xx', FakeQuartz.outage()],
-    ['times out', FakeQuartz.timeout()],
-    ['answers a temporarily_unavailable error', FakeQuartz.rejected('temporarily_unavailable')],
+    ['answers 5xx', FakeQuartz.outage(), { cause: 'http', status: 503 }],
+    ['cannot be reached', FakeQuartz.refused(), { cause: 'refused', code: 'ECONNREFUSED' }],
+    [
+      'answers a temporarily_unavailable error',
+      FakeQuartz.rejected('temporarily_unavailable'),
+      { cause: 'http', status: 400, oauthError: 'temporarily_unavailable' },
+    ],
   ])(
-    'when the token endpoint %s: 502, the claim is released and the intent stays created',
-    async (_case, answer) => {
+    'when the token endpoint %s: 502, the claim is released, the intent stays created and the cause is logged',
+    async (_case, answer, cause) => {
       const stored = storeIntent(intent());
       h.quartz.token = answer;
-      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const logs = captureLogs();
 
-      const { statusCode, body } = await authorize();
+      const { statusCode, headers, body } = await authorize();
+      logs.restore();
 
       expect(statusCode).toBe(502);
+      expect(headers['retry-after']).toBe('5');
       expect(body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', message: 'PROVIDER_UNAVAILABLE' });
       expect(stored.current()).toMatchObject({ status: 'created' });
       expect(stored.current()).not.toHaveProperty('claim');
-      expect(JSON.stringify(warn.mock.calls)).not.toContain(CODE);
-      warn.mockRestore();
+      expect(logs.lines()).toContainEqual(
+        expect.objectContaining({ message: 'bank request failed', operation: 'token', ...cause }),
+      );
+      expect(logs.text()).not.toContain(CODE);
     },
   );
+
+  it('when the token request was sent and timed out: 504 PROVIDER_TIMEOUT, retryable, the intent stays created', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.token = FakeQuartz.timeout();
+
+    const { statusCode, headers, body } = await authorize();
+
+    expect(statusCode).toBe(504);
+    expect(headers['retry-after']).toBe('5');
+    expect(body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', message: 'PROVIDER_TIMEOUT' });
+    expect(body.reason).toMatch(/unless the bank already redeemed the code/);
+    expect(stored.current()).toMatchObject({ status: 'created' });
+    expect(stored.current()).not.toHaveProperty('claim');
+  });
+
+  it('when the bank answers a token response that cannot be read: 502 PROVIDER_ERROR, outcome unknown', async () => {
+    const stored = storeIntent(intent());
+    h.quartz.token = () => Promise.resolve(new Response('{"token_type":"Bearer"}', { status: 200 }));
+
+    const { statusCode, body } = await authorize();
+
+    expect(statusCode).toBe(502);
+    expect(body).toMatchObject({ message: 'PROVIDER_ERROR' });
+    expect(stored.current()).toMatchObject({ status: 'created' });
+  });
 
   it('can be retried with the same code after an outage', async () => {
     const stored = storeIntent(intent());
     h.quartz.token = FakeQuartz.outage();
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     await authorize();
     h.quartz.token = new FakeQuartz().token;
 

@@ -15,7 +15,6 @@ describe('QuartzClient', () => {
       onClientAuthenticationFailure,
       fetch: quartz.fetch,
     });
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     return { quartz, client, onClientAuthenticationFailure };
   };
 
@@ -50,7 +49,6 @@ describe('QuartzClient', () => {
       clientSecret: async () => 's',
       fetch: quartz.fetch,
     });
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 
     await expect(client.authorizationUrl({ scope: 'openid accounts', state: 's' })).rejects.toBeInstanceOf(
       ProviderUnavailableError,

@@ -20,7 +20,6 @@ beforeEach(() => {
   secretsManager.reset();
   secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'live-secret' });
   dynamo.reset();
-  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 
 describe('buildServices', () => {
@@ -37,7 +36,13 @@ describe('buildServices', () => {
     const quartz = new FakeQuartz();
     const services = buildServices(config, { fetch: quartz.fetch });
     const redeem = () =>
-      services.provider.redeemCode({ test: false, type: 'quartz-accounts', code: 'c', codeVerifier: 'v' });
+      services.provider.redeemCode({
+        test: false,
+        type: 'quartz-accounts',
+        code: 'c',
+        codeVerifier: 'v',
+        signal: AbortSignal.timeout(30_000),
+      });
     quartz.token = FakeQuartz.rejected('invalid_client');
     await expect(redeem()).rejects.toMatchObject({ message: 'PROVIDER_UNAVAILABLE' });
     quartz.token = new FakeQuartz().token;

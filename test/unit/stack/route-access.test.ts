@@ -1,7 +1,5 @@
 import { ROUTES } from '../../../functions/routes';
-import { DEFAULT_AUTHORIZE_TIMING } from '../../../functions/shared/domain/authorize-intent';
 import { ROUTE_ACCESS, routeAccess } from '../../../lib/route-access';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../../lib/service-function';
 
 describe('route access', () => {
   it('is decided for every route of the route table and for nothing else', () => {
@@ -24,14 +22,5 @@ describe('route access', () => {
   it('keeps the Quartz client secrets from create, which only builds an authorization URL', () => {
     expect(ROUTE_ACCESS.CreateIntent.readsQuartzClientSecrets).toBe(false);
     expect(ROUTE_ACCESS.AuthorizeIntent.readsQuartzClientSecrets).toBe(true);
-  });
-});
-
-describe('authorize timing against the function timeout', () => {
-  it('keeps the claim lease well beyond one invocation, so a running owner is never overtaken', () => {
-    expect(DEFAULT_AUTHORIZE_TIMING.claimLeaseMs).toBeGreaterThanOrEqual(
-      2 * FUNCTION_TIMEOUT_SECONDS * 1_000,
-    );
-    expect(DEFAULT_AUTHORIZE_TIMING.waitForWinnerMs).toBeLessThan(FUNCTION_TIMEOUT_SECONDS * 1_000);
   });
 });

@@ -1,0 +1,35 @@
+import { TIME_BUDGET } from '../../../functions/shared/time-budget';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../../lib/service-function';
+
+/** Every timing derives from one budget; these are the relations that keep an answer before each deadline. */
+describe('the time budget of one invocation', () => {
+  const budget = TIME_BUDGET;
+
+  it('ends the function before API Gateway gives up, so a slow dependency ends in our own answer', () => {
+    expect(budget.functionTimeoutMs).toBeLessThan(budget.apiGatewayTimeoutMs);
+    expect(FUNCTION_TIMEOUT_SECONDS * 1_000).toBe(budget.functionTimeoutMs);
+  });
+
+  it('keeps a claim live for longer than any invocation runs, so a running owner is never overtaken', () => {
+    expect(budget.claimLeaseMs).toBeGreaterThan(budget.functionTimeoutMs);
+  });
+
+  it('leaves the token request most of the invocation after the grant-save reserve and the answer margin', () => {
+    const tokenBudgetAtStart = budget.functionTimeoutMs - budget.answerMarginMs - budget.grantSaveReserveMs;
+    // A bank that answers after 8 s must still end `authorized`.
+    expect(tokenBudgetAtStart).toBeGreaterThan(8_000 + budget.minTokenRequestMs);
+    expect(budget.minTokenRequestMs).toBeGreaterThan(0);
+  });
+
+  it('lets the grant be saved within its reserve, at least one DynamoDB attempt and a retry', () => {
+    expect(budget.grantSaveReserveMs).toBeGreaterThanOrEqual(2 * budget.dynamoAttemptTimeoutMs);
+  });
+
+  it('keeps single requests and the wait for a winner well inside one invocation', () => {
+    const answerWindow = budget.functionTimeoutMs - budget.answerMarginMs;
+    expect(budget.providerRequestTimeoutMs).toBeLessThan(answerWindow);
+    expect(budget.dynamoAttemptTimeoutMs * budget.dynamoMaxAttempts).toBeLessThan(answerWindow);
+    expect(budget.waitForWinnerMs).toBeLessThan(answerWindow);
+    expect(budget.pollIntervalMs).toBeLessThan(budget.waitForWinnerMs);
+  });
+});
