@@ -12,6 +12,11 @@ export function accountsResource(provider: Provider, state: BankState): Middlewa
   return async (ctx, next) => {
     if (ctx.path !== ACCOUNTS_PATH) return next();
     ctx.set('Cache-Control', 'no-store');
+    if (state.faults.accountsStatus !== null) {
+      ctx.status = state.faults.accountsStatus;
+      ctx.body = 'The accounts service is unavailable.';
+      return;
+    }
     if (ctx.method !== 'GET') {
       ctx.status = 405;
       ctx.set('Allow', 'GET');

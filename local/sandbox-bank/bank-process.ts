@@ -13,6 +13,8 @@ const STOP_TIMEOUT_MS = 5_000;
 
 export interface SandboxBankProcess {
   issuer: string;
+  /** Sends a signal to the bank process: SIGSTOP freezes it (connections open, nothing answers), SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function spawnSandboxBank(options: {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const issuer = await waitForIssuer(child);
-  return { issuer, stop: () => stop(child) };
+  return { issuer, signal: (signal) => child.kill(signal), stop: () => stop(child) };
 }
 
 function waitForIssuer(child: ChildProcess): Promise<string> {

@@ -1,3 +1,4 @@
+import { type BankFaults, NO_FAULTS } from './faults';
 import type { SandboxAccount } from './test-users';
 
 export interface SandboxStats {
@@ -15,6 +16,8 @@ export interface SandboxStats {
  */
 export class BankState {
   readonly stats: SandboxStats = { tokenRequests: 0, redeemedCodes: 0 };
+  /** Switched through `/sandbox/faults` (faults-route.ts). */
+  faults: BankFaults = NO_FAULTS;
   private readonly sharedAccounts = new Map<string, SandboxAccount[]>();
   private readonly deniedGrants = new Set<string>();
   private readonly pendingOutages = new Set<string>();
@@ -39,6 +42,10 @@ export class BankState {
 
   hasPendingOutage(): boolean {
     return this.pendingOutages.size > 0;
+  }
+
+  clearFaults(): void {
+    this.faults = NO_FAULTS;
   }
 
   /** True once per grant: the first redemption attempt of that grant's code meets the outage. */

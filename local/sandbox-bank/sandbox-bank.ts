@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { accountsResource } from './accounts-resource';
 import { BankState } from './bank-state';
+import { faultsRoute } from './faults-route';
 import { interactionRoutes } from './interaction-routes';
 import { providerConfiguration, type SandboxClient } from './provider-configuration';
 import { securityHeaders } from './security-headers';
@@ -43,6 +44,7 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
   const state = new BankState();
   provider.use(securityHeaders);
   provider.use(statsRoute(state));
+  provider.use(faultsRoute(state));
   provider.use(tokenGate(provider, state));
   provider.use(accountsResource(provider, state));
   provider.use(interactionRoutes(provider, state));

@@ -13,6 +13,8 @@ export interface TestUser {
   accounts: SandboxAccount[];
   /** Olive's bank fails the first redemption of each of her codes with a 503 (see token-gate.ts). */
   outageOnFirstRedemption?: boolean;
+  /** The token endpoint redeems this user's code, then waits this long before it answers. */
+  tokenDelayMs?: number;
 }
 
 /** Every test user signs in with this password; the login page says so. */
@@ -44,6 +46,13 @@ export const TEST_USERS: readonly TestUser[] = [
     purpose: 'Bank outage: the first redemption of each of her codes answers 503; a retry works.',
     accounts: [{ id: 'acc-olive-1', accountNumber: '02-0100-0456789-00', accountName: 'Everyday' }],
     outageOnFirstRedemption: true,
+  },
+  {
+    username: 'sloane',
+    displayName: 'Sloane Slow',
+    purpose: 'Slow bank: the token endpoint answers after 8 seconds; the connection still completes.',
+    accounts: [{ id: 'acc-sloane-1', accountNumber: '06-0501-0678901-00', accountName: 'Everyday' }],
+    tokenDelayMs: 8_000,
   },
 ];
 

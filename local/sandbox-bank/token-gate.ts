@@ -1,6 +1,7 @@
 import type { KoaContext, Middleware, Provider } from 'oidc-provider';
 import type { BankState } from './bank-state';
 import { readForm } from './read-form';
+import { findTestUser } from './test-users';
 
 /** oidc-provider's default path for the token endpoint. */
 export const TOKEN_PATH = '/token';
@@ -13,6 +14,9 @@ export const TOKEN_PATH = '/token';
  * - Denial (Deny pressed): oidc-provider redeems the code as usual (client authentication, PKCE,
  *   redirect_uri, single use: all its own checks), then the gate throws the issued tokens away and answers
  *   `access_denied`. The code is consumed, so a second redemption gets oidc-provider's `invalid_grant`.
+ * - Slow or broken answers (user sloane, or the faults switch): the code is redeemed first, then the
+ *   answer is delayed or replaced by an unreadable one, as when a bank redeems a code and its answer is
+ *   lost: a second redemption gets `invalid_grant`.
  */
 export function tokenGate(provider: Provider, state: BankState): Middleware {
   return async (ctx, next) => {
@@ -42,6 +46,13 @@ export function tokenGate(provider: Provider, state: BankState): Middleware {
       return;
     }
     state.stats.redeemedCodes += 1;
+
+    const delayMs = state.faults.tokenDelayMs || (findTestUser(code.accountId ?? '')?.tokenDelayMs ?? 0);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (state.faults.tokenMalformed) {
+      ctx.status = 200;
+      ctx.body = { token_type: 'Bearer', note: 'no access token in this answer' };
+    }
   };
 }
 

@@ -89,20 +89,27 @@ export function describeProviderFailure(error: unknown): ProviderFailure {
   };
 }
 
+// fetch's errors are read by shape, not `instanceof`: they come from Node's own realm, which is not
+// the realm of code run in a sandbox such as a test runner's.
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
 /** Our own deadline, a request budget running out, or any abort while the request was under way. */
 function isAbort(error: unknown): boolean {
-  return (
-    error instanceof DeadlineExceededError ||
-    (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
-  );
+  const { name } = (error ?? {}) as ErrorShape;
+  return error instanceof DeadlineExceededError || name === 'AbortError' || name === 'TimeoutError';
 }
 
 /** fetch wraps socket errors: `TypeError: fetch failed` with the socket's error (and its code) as cause. */
 function socketErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    const { code } = current as { code?: unknown };
+  let current = error;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
+    const { code, cause } = current as ErrorShape;
     if (typeof code === 'string') return code;
-    current = current.cause;
+    current = cause;
   }
   return undefined;
 }
