@@ -31,6 +31,7 @@ export interface RealPeers {
   readonly tableProxy: TableFaultProxy;
   /** The service's adapters, built as in Lambda, against the proxy and the bank. */
   readonly services: Services;
+  readonly config: ServiceConfig;
   create(body?: Record<string, unknown>, services?: Services): Promise<ParsedResponse>;
   /** New adapters, as a cold start builds them: no discovery document cached. */
   freshServices(): Services;
@@ -142,6 +143,9 @@ export function useRealPeers(): RealPeers {
     },
     get services() {
       return current().services;
+    },
+    get config() {
+      return current().config;
     },
     create,
     authorize,

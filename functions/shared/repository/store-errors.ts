@@ -12,6 +12,9 @@ const TRANSIENT_ERRORS = new Set([
   'LimitExceededException',
 ]);
 
+const SOCKET_ERROR =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
+
 /**
  * Turns a table that throttles, fails or cannot be reached (after the SDK's own retries) into the
  * domain's retryable ServiceUnavailableError, logging the cause. Anything else (a failed condition,
@@ -42,7 +45,9 @@ function transientCause(error: unknown): Record<string, string | number> | undef
   }
   if (error.name === 'AbortError' || error.name === 'TimeoutError')
     return { cause: 'timeout', error: error.name };
-  // Socket errors (refused, reset, DNS) carry a Node.js error code and no HTTP status.
-  if (typeof code === 'string' && status === undefined) return { cause: 'network', error: code };
-  return undefined;
+  // Socket errors (refused, reset, DNS) carry a Node.js error code and no HTTP status; where the
+  // SDK could not keep the original error, its message still names the code.
+  if (status !== undefined) return undefined;
+  const socketCode = typeof code === 'string' ? code : SOCKET_ERROR.exec(error.message)?.[0];
+  return socketCode ? { cause: 'network', error: socketCode } : undefined;
 }

@@ -51,4 +51,25 @@ describe('buildServices', () => {
 
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
+
+  it('answers a retryable 503 without sending the code when Secrets Manager fails, and reads again on the retry', async () => {
+    const quartz = new FakeQuartz();
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('InternalServiceError'));
+    const services = buildServices(config, { fetch: quartz.fetch });
+    const redeem = () =>
+      services.provider.redeemCode({
+        test: false,
+        type: 'quartz-accounts',
+        code: 'c',
+        codeVerifier: 'v',
+        signal: AbortSignal.timeout(30_000),
+      });
+
+    await expect(redeem()).rejects.toMatchObject({ statusCode: 503, message: 'SERVICE_UNAVAILABLE' });
+    expect(quartz.requestsTo('/token')).toHaveLength(0);
+
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'live-secret' });
+    await expect(redeem()).resolves.toEqual({ accessToken: 'access-token-1' });
+    expect(quartz.requestsTo('/token')).toHaveLength(1);
+  });
 });
