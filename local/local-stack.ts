@@ -9,7 +9,7 @@ import { systemClock } from '../functions/shared/domain/clock';
 import { StateConflictError } from '../functions/shared/domain/errors';
 import { sha256Hex } from '../functions/shared/domain/hashing';
 import { newId } from '../functions/shared/domain/ids';
-import { issueApiKey } from '../functions/shared/domain/issue-api-key';
+import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
 import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';

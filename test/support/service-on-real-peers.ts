@@ -3,7 +3,7 @@ import { buildHandler as buildAuthorize } from '../../functions/authorize/handle
 import { buildHandler as buildCreate } from '../../functions/create/handler';
 import type { ServiceConfig } from '../../functions/shared/config';
 import { systemClock } from '../../functions/shared/domain/clock';
-import { issueApiKey } from '../../functions/shared/domain/issue-api-key';
+import { issueApiKey } from '../../functions/shared/domain/manage-api-keys';
 import type { ConnectionIntent } from '../../functions/shared/domain/schemas';
 import type { ProxyHandler } from '../../functions/shared/http/time-budget-wrapper';
 import { ApiKeyRepository } from '../../functions/shared/repository/api-key-repository';

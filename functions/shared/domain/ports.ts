@@ -49,6 +49,20 @@ export interface ApiKeyStore {
   create(key: ApiKey): Promise<void>;
 }
 
+/** What an operator's tools need beyond what the functions use (the functions never get these). */
+export interface ApiKeyAdminStore extends ApiKeyStore {
+  /** The account's keys, by name. */
+  listForAccount(accountId: string): Promise<ApiKey[]>;
+  findByName(accountId: string, name: string): Promise<ApiKey | undefined>;
+  /** Disables (or enables) the key; fails with StateConflictError if it does not exist. */
+  setEnabled(key: ApiKey, enabled: boolean, updatedAt: string, updatedBy: string): Promise<void>;
+  /**
+   * Gives the name `current` holds to `next` (a new secret) and disables `current`; fails with
+   * StateConflictError if the name no longer points at `current`.
+   */
+  replace(current: ApiKey, next: ApiKey): Promise<void>;
+}
+
 export interface RateLimitStore {
   /**
    * Counts one request of `accountId` against `budget` in the window starting at `windowStart`

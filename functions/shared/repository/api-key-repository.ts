@@ -1,11 +1,19 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyStore } from '../domain/ports';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { ApiKeyAdminStore } from '../domain/ports';
 import { type ApiKey, apiKeySchema } from '../domain/schemas';
 import { conditionally, type RepositoryOptions } from './repository-options';
-import { apiKeyKey, apiKeyNameKey, withoutTableAttributes } from './table-keys';
+import { API_KEY_NAME_SORT_PREFIX, apiKeyKey, apiKeyNameKey, withoutTableAttributes } from './table-keys';
 
-/** API keys are stored under the SHA-256 of their secret; the secret itself is never stored. */
-export class ApiKeyRepository implements ApiKeyStore {
+/** The item that reserves a key's name within its account and points at its record. */
+const nameItemSchema = z.object({ secretHash: z.string() });
+
+/**
+ * API keys are stored under the SHA-256 of their secret; the secret itself is never stored. A second
+ * item per key, under the account, reserves its name and points at the record, so an account's keys
+ * can be listed and a key found by name.
+ */
+export class ApiKeyRepository implements ApiKeyAdminStore {
   constructor(private readonly options: RepositoryOptions) {}
 
   async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
@@ -52,5 +60,93 @@ export class ApiKeyRepository implements ApiKeyStore {
         }),
       ),
     );
+  }
+
+  async listForAccount(accountId: string): Promise<ApiKey[]> {
+    const names: { secretHash: string }[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': apiKeyNameKey(accountId, '').pk,
+            ':prefix': API_KEY_NAME_SORT_PREFIX,
+          },
+          ConsistentRead: true,
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      names.push(...(page.Items ?? []).map((item) => nameItemSchema.parse(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const keys = await Promise.all(names.map(({ secretHash }) => this.findBySecretHash(secretHash)));
+    return keys.filter((key): key is ApiKey => key !== undefined);
+  }
+
+  async findByName(accountId: string, name: string): Promise<ApiKey | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: apiKeyNameKey(accountId, name),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? this.findBySecretHash(nameItemSchema.parse(Item).secretHash) : undefined;
+  }
+
+  async setEnabled(key: ApiKey, enabled: boolean, updatedAt: string, updatedBy: string): Promise<void> {
+    await conditionally(() =>
+      this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: apiKeyKey(key.secretHash),
+          UpdateExpression: 'SET enabled = :enabled, updatedAt = :at, updatedBy = :by',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':enabled': enabled, ':at': updatedAt, ':by': updatedBy },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * New record first, then the name moves to it (only from `current`), then `current` is disabled:
+   * a crash in between leaves at worst an unused record whose secret nobody ever saw, or two live
+   * secrets until the rotation is run again.
+   */
+  async replace(current: ApiKey, next: ApiKey): Promise<void> {
+    await conditionally(() =>
+      this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            ...apiKeyKey(next.secretHash),
+            entity: 'api-key',
+            ...next,
+            updatedAt: next.createdAt,
+            updatedBy: next.createdBy,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    await conditionally(() =>
+      this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: apiKeyNameKey(current.accountId, current.name),
+          UpdateExpression: 'SET secretHash = :next, updatedAt = :at, updatedBy = :by',
+          ConditionExpression: 'secretHash = :current',
+          ExpressionAttributeValues: {
+            ':next': next.secretHash,
+            ':current': current.secretHash,
+            ':at': next.createdAt,
+            ':by': next.createdBy,
+          },
+        }),
+      ),
+    );
+    await this.setEnabled(current, false, next.createdAt, next.createdBy);
   }
 }

@@ -38,10 +38,12 @@ export const apiKeyKey = (secretHash: string): TableKey => ({
   sk: 'API_KEY',
 });
 
-/** Uniqueness of an API key name within an account. */
+export const API_KEY_NAME_SORT_PREFIX = 'API_KEY_NAME#';
+
+/** Uniqueness of an API key name within an account; holds the key's secret hash. */
 export const apiKeyNameKey = (accountId: string, name: string): TableKey => ({
   pk: `${KEY_PREFIXES.account}${accountId}`,
-  sk: `API_KEY_NAME#${name}`,
+  sk: `${API_KEY_NAME_SORT_PREFIX}${name}`,
 });
 
 /** One counter per account, budget (operation) and minute window. */

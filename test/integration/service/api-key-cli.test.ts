@@ -20,7 +20,7 @@ function apiKeyCli(...args: string[]) {
 
 describe('npm run api-key', () => {
   it('creates a key that the API then accepts for that account', async () => {
-    const accountId = 'CLiAccount1111111111111';
+    const accountId = 'CLiAccount111111111111';
 
     const result = apiKeyCli('create', '--account-id', accountId, '--name', 'cli-test');
 
@@ -35,9 +35,9 @@ describe('npm run api-key', () => {
   }, 30_000);
 
   it('refuses a second key of the same name in the account', () => {
-    expect(apiKeyCli('create', '--account-id', 'CLiAccount2222222222222', '--name', 'twice').status).toBe(0);
+    expect(apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice').status).toBe(0);
 
-    const second = apiKeyCli('create', '--account-id', 'CLiAccount2222222222222', '--name', 'twice');
+    const second = apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice');
 
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('already has an API key named "twice"');
@@ -48,6 +48,6 @@ describe('npm run api-key', () => {
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--account-id is required.');
-    expect(result.stderr).toContain('Usage: npm run api-key -- create');
+    expect(result.stderr).toContain('Usage: npm run api-key -- <command>');
   }, 30_000);
 });

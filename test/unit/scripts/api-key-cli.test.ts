@@ -6,6 +6,7 @@ import { runApiKeyCli, USAGE } from '../../../scripts/api-key-cli';
 import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const ACCOUNT = 'B4u4WZCu3joZFVWT3XjWW3';
 const deps = {
   apiKeys: () => new ApiKeyRepository(mockedTable()),
   clock: { now: () => new Date('2022-03-31T02:56:29.713Z') },
@@ -24,7 +25,7 @@ beforeEach(() => {
 
 describe('api-key CLI', () => {
   it('creates an account-owner key and prints its secret once, storing only its hash', async () => {
-    const code = await runApiKeyCli(['create', '--account-id', 'acc1', '--name', 'ci-key'], deps, io);
+    const code = await runApiKeyCli(['create', '--account-id', ACCOUNT, '--name', 'ci-key'], deps, io);
 
     expect(code).toBe(0);
     const secret = out.at(-1) ?? '';
@@ -32,7 +33,7 @@ describe('api-key CLI', () => {
     expect(out.join('\n').split(secret)).toHaveLength(2);
     const record = dynamo.commandCalls(PutCommand)[1]?.args[0].input.Item;
     expect(record).toMatchObject({
-      accountId: 'acc1',
+      accountId: ACCOUNT,
       name: 'ci-key',
       role: 'account-owner',
       enabled: true,
@@ -44,7 +45,7 @@ describe('api-key CLI', () => {
 
   it('accepts another role', async () => {
     const code = await runApiKeyCli(
-      ['create', '--account-id', 'acc1', '--name', 'till', '--role', 'merchant-terminal'],
+      ['create', '--account-id', ACCOUNT, '--name', 'till', '--role', 'merchant-terminal'],
       deps,
       io,
     );
@@ -57,12 +58,17 @@ describe('api-key CLI', () => {
 
   it.each([
     [[], 'Missing command.'],
-    [['delete', '--account-id', 'a', '--name', 'n'], 'Unknown command: delete'],
+    [['delete', '--account-id', ACCOUNT, '--name', 'n'], 'Unknown command: delete'],
     [['create', '--name', 'n'], '--account-id is required.'],
-    [['create', '--account-id', 'a'], '--name is required.'],
-    [['create', '--account-id', 'a', '--name', 'n', '--role', 'admin'], '--role:'],
-    [['create', '--account-id', 'a', '--name', 'has space'], '--name:'],
-    [['create', '--account-id', 'a', '--name', 'n', '--colour', 'red'], "Unknown option '--colour'"],
+    [['create', '--account-id', ACCOUNT], '--name is required.'],
+    [['create', '--account-id', ACCOUNT, '--name', 'n', '--role', 'admin'], '--role:'],
+    [['create', '--account-id', ACCOUNT, '--name', 'has space'], '--name:'],
+    [['create', '--account-id', ACCOUNT, '--name', 'n', '--colour', 'red'], "Unknown option '--colour'"],
+    [['create', '--account-id', 'not-an-id', '--name', 'n'], '--account-id: must be an account id'],
+    [['list', '--account-id', '0'.repeat(22)], '--account-id: must be an account id'],
+    [['disable', '--account-id', ACCOUNT], '--name is required.'],
+    [['rotate', '--account-id', ACCOUNT], '--name is required.'],
+    [['list', '--account-id', ACCOUNT, '--name', 'n'], '--name does not go with list.'],
   ])('%j: prints usage, exits 2 and writes nothing', async (argv, message) => {
     const code = await runApiKeyCli(argv, deps, io);
 
@@ -75,7 +81,7 @@ describe('api-key CLI', () => {
   it('exits 1 when the account already has a key of that name', async () => {
     dynamo.on(PutCommand).rejects(conditionFailed());
 
-    const code = await runApiKeyCli(['create', '--account-id', 'acc1', '--name', 'ci-key'], deps, io);
+    const code = await runApiKeyCli(['create', '--account-id', ACCOUNT, '--name', 'ci-key'], deps, io);
 
     expect(code).toBe(1);
     expect(err.join('\n')).toContain('already has an API key named "ci-key"');
