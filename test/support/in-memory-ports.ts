@@ -362,7 +362,10 @@ export class InMemoryIntentStore implements IntentStore {
     const { status, updatedAt, updatedBy } = outcome;
     const result =
       outcome.status === 'authorized'
-        ? { authorizedCodeHash: outcome.authorizedCodeHash }
+        ? {
+            authorizedCodeHash: outcome.authorizedCodeHash,
+            ...(outcome.bankAccountIds ? { bankAccountIds: outcome.bankAccountIds } : {}),
+          }
         : { failureReason: outcome.failureReason };
     await this.invocation.effect('intent.finish', () =>
       this.update(id, heldBy(claimId), ({ claim: _claim, grant: _grant, oauth: _oauth, ...intent }) => ({

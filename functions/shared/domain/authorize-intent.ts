@@ -112,10 +112,11 @@ interface ClaimedRun {
 async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: string): Promise<void> {
   const { deps, principal, codeHash } = run;
   let grant: IntentGrant;
+  let bankAccountIds: string[] | undefined;
   try {
     // A saved grant means an earlier call redeemed a code and stopped short: continue from it.
     grant = intent.grant ?? (await redeem(run, intent, claimId));
-    await materialize(run, intent, claimId, grant);
+    bankAccountIds = await materialize(run, intent, claimId, grant);
   } catch (error) {
     if (error instanceof ProviderRejectedError) {
       await deps.intents.finish(intent.id, claimId, {
@@ -132,6 +133,7 @@ async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: st
   await deps.intents.finish(intent.id, claimId, {
     status: 'authorized',
     authorizedCodeHash: grant.codeHash,
+    ...(bankAccountIds ? { bankAccountIds } : {}),
     updatedAt: timestamp(deps.clock),
     updatedBy: principal.crn,
   });
@@ -166,18 +168,19 @@ async function redeem(run: ClaimedRun, intent: ConnectionIntent, claimId: string
   return grant;
 }
 
+/** Creates what the grant stands for; for the accounts flow, answers the ids of its Bank Accounts. */
 async function materialize(
   run: ClaimedRun,
   intent: ConnectionIntent,
   claimId: string,
   grant: IntentGrant,
-): Promise<void> {
+): Promise<string[] | undefined> {
   const { deps, principal, deadline, timing } = run;
   const now = timestamp(deps.clock);
   if (intent.type === 'quartz-payment') {
     if (!intent.bankAccountId) throw new Error(`payment intent ${intent.id} has no bank account`);
     await deps.bankAccounts.markEnduringPaymentConsent(intent.bankAccountId, now, principal.crn);
-    return;
+    return undefined;
   }
   let accounts = grant.accounts;
   if (!accounts) {
@@ -190,7 +193,7 @@ async function materialize(
     // Keep what the next steps need and drop the token: a retry never has to call the provider again.
     await deps.intents.saveGrant(intent.id, claimId, { codeHash: grant.codeHash, accounts });
   }
-  await Promise.all(
+  const connected = await Promise.all(
     accounts.map((account) =>
       deps.bankAccounts.connect({
         id: newId(),
@@ -207,6 +210,8 @@ async function materialize(
       }),
     ),
   );
+  // Existing Bank Accounts included: connect answers the one that is stored.
+  return connected.map((bankAccount) => bankAccount.id);
 }
 
 async function releaseQuietly(deps: IntentDependencies, intentId: string, claimId: string): Promise<void> {

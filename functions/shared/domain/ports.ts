@@ -30,7 +30,14 @@ export interface IntentStore {
 }
 
 export type IntentOutcome =
-  | { status: 'authorized'; authorizedCodeHash: string; updatedAt: string; updatedBy: string }
+  | {
+      status: 'authorized';
+      authorizedCodeHash: string;
+      /** The Bank Accounts an account-information intent connected, existing ones included. */
+      bankAccountIds?: string[];
+      updatedAt: string;
+      updatedBy: string;
+    }
   | { status: 'failed'; failureReason: string; updatedAt: string; updatedBy: string };
 
 export interface BankAccountStore {

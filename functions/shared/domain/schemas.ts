@@ -105,6 +105,7 @@ export const connectionIntentSchema = z.object({
   claim: intentClaimSchema.optional(),
   grant: intentGrantSchema.optional(),
   authorizedCodeHash: nonEmptyString.optional(),
+  bankAccountIds: z.array(nonEmptyString).optional(),
   failureReason: z.string().optional(),
 });
 export type ConnectionIntent = z.infer<typeof connectionIntentSchema>;

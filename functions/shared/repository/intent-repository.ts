@@ -68,20 +68,25 @@ export class IntentRepository implements IntentStore {
 
   async finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void> {
     const { status, updatedAt, updatedBy } = outcome;
-    const [resultName, resultValue] =
+    const results: Record<string, unknown> =
       outcome.status === 'authorized'
-        ? ['authorizedCodeHash', outcome.authorizedCodeHash]
-        : ['failureReason', outcome.failureReason];
+        ? {
+            authorizedCodeHash: outcome.authorizedCodeHash,
+            ...(outcome.bankAccountIds ? { bankAccountIds: outcome.bankAccountIds } : {}),
+          }
+        : { failureReason: outcome.failureReason };
+    const names = Object.keys(results);
     await this.update(id, {
       UpdateExpression:
-        'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, #result = :result ' +
-        'REMOVE #claim, #grant, #oauth',
+        'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
+        names.map((name) => `#${name} = :${name}`).join(', ') +
+        ' REMOVE #claim, #grant, #oauth',
       ConditionExpression: HELD_BY_CLAIM,
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#updatedBy': 'updatedBy',
-        '#result': resultName,
+        ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
         '#claim': 'claim',
         '#claimId': 'id',
         '#grant': 'grant',
@@ -91,7 +96,7 @@ export class IntentRepository implements IntentStore {
         ':status': status,
         ':updatedAt': updatedAt,
         ':updatedBy': updatedBy,
-        ':result': resultValue,
+        ...Object.fromEntries(names.map((name) => [`:${name}`, results[name]])),
         ':claimId': claimId,
         ':created': 'created',
       },

@@ -548,3 +548,24 @@ describe('authorize: the deadline', () => {
     await expect(scenario.clock.run(first.answer)).resolves.toBe('ok');
   });
 });
+
+describe('authorize: what an authorized intent records', () => {
+  it('the ids of the Bank Accounts it connected, an existing one included', async () => {
+    const scenario = accountsScenario();
+    const existing = bankAccount({
+      id: 'ExistingBankAccount111',
+      accountId: scenario.intent.accountId,
+      accountNumber: EVERYDAY.accountNumber,
+      test: scenario.intent.test === true ? true : undefined,
+    });
+    scenario.table.seedBankAccount(existing);
+
+    const answer = await scenario.authorize(CODE);
+
+    expect(answer).toBe('ok');
+    const connected = scenario.bankAccounts.map((account) => account.id).sort();
+    expect(connected).toHaveLength(2);
+    expect(connected).toContain('ExistingBankAccount111');
+    expect([...(scenario.intent.bankAccountIds ?? [])].sort()).toEqual(connected);
+  });
+});

@@ -81,21 +81,25 @@ describe('IntentRepository', () => {
     await repository.finish('i', 'c1', {
       status: 'authorized',
       authorizedCodeHash: 'hash',
+      bankAccountIds: ['b1', 'b2'],
       updatedAt: '2022-03-31T02:56:29.713Z',
       updatedBy: 'crn:a:api-key:k',
     });
 
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       UpdateExpression:
-        'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, #result = :result REMOVE #claim, #grant, #oauth',
+        'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
+        '#authorizedCodeHash = :authorizedCodeHash, #bankAccountIds = :bankAccountIds REMOVE #claim, #grant, #oauth',
       ConditionExpression: '#claim.#claimId = :claimId AND #status = :created',
       ExpressionAttributeNames: expect.objectContaining({
-        '#result': 'authorizedCodeHash',
+        '#authorizedCodeHash': 'authorizedCodeHash',
+        '#bankAccountIds': 'bankAccountIds',
         '#oauth': 'oauth',
       }),
       ExpressionAttributeValues: expect.objectContaining({
         ':status': 'authorized',
-        ':result': 'hash',
+        ':authorizedCodeHash': 'hash',
+        ':bankAccountIds': ['b1', 'b2'],
         ':claimId': 'c1',
       }),
     });
