@@ -8,6 +8,7 @@ import { parseOrBadRequest } from '../domain/validation';
 import { currentDeadline } from '../invocation-scope';
 import { type Services, servicesFromEnvironment } from '../services';
 import { TIME_BUDGET, type TimeBudget } from '../time-budget';
+import { bodySizeLimit } from './body-limit';
 import { apiKeyAuthentication, contractResponses, jsonBody, jsonResponse } from './middlewares';
 import type { RequestContext } from './request-log';
 import { type ProxyHandler, withinTimeBudget } from './time-budget-wrapper';
@@ -53,6 +54,7 @@ export function apiHandler<Schema extends z.ZodType>(
     .use(httpHeaderNormalizer())
     .use(contractResponses())
     .use(apiKeyAuthentication(services, rateLimitBudget))
+    .use(bodySizeLimit())
     .use(jsonBody())
     .handler(async (event, context) => {
       const deadline = currentDeadline();
