@@ -3,9 +3,9 @@ import { ROUTES } from '../../functions/routes';
 import { MAX_BODY_BYTES } from '../../functions/shared/http/body-limit';
 import { KEY_PREFIXES } from '../../functions/shared/repository/table-keys';
 import { GATEWAY_MAX_PAYLOAD_BYTES } from '../../local/local-api';
+import { pathParameterNames } from './hostile-paths';
 import {
   type HostileRequest,
-  pathParameterNames,
   ROUTE_CONTRACTS,
   routeById,
   type World,

@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
 import { ROUTES } from '../../../functions/routes';
 import { contractViolations, expectOverHttp } from '../../support/hostile-oracle';
+import { pathParameterNames } from '../../support/hostile-paths';
 import {
   type HostileRequest,
   hostileRequests,
-  pathParameterNames,
   propertyParameters,
   ROUTE_CONTRACTS,
   type RouteContract,
