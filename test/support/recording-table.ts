@@ -63,9 +63,12 @@ export class RecordingTable {
     Object.defineProperty(this.client, 'send', { value: (command: Command) => this.send(command) });
   }
 
-  /** Starts a run: these items and nothing else, the counter's state, and no recorded writes. */
+  /**
+   * Starts a run: these items and nothing else, the counter's state, and no recorded writes. The
+   * items are frozen and shared between runs, not copied: writes replace an item, never change it.
+   */
   reset(items: readonly Record<string, unknown>[], options: { limitReached: boolean }): void {
-    this.items = new Map(items.map((item) => [keyOf(item), structuredClone(item)]));
+    this.items = new Map(items.map((item) => [keyOf(item), deepFreeze(item)]));
     this.limitReached = options.limitReached;
     this.recorded = [];
   }
@@ -107,6 +110,14 @@ export class RecordingTable {
     this.items.set(keyOf(key), next);
     return { Attributes: structuredClone(next) };
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The keys a write names: `Key`, `Item`, or the items of a batch or transaction. */
