@@ -2,6 +2,7 @@ import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs';
 import type { QuartzSettings } from './quartz-settings';
 import { ServiceApi } from './service-api';
+import { ServiceMonitoring } from './service-monitoring';
 import { ServiceState } from './service-state';
 import { StackPart } from './stack-part';
 
@@ -15,12 +16,14 @@ export interface IntentsStackProps extends StackProps {
 }
 
 /**
- * The Bank Account Connection Intents API, in parts: what it keeps (table, secrets, key) and what
- * serves requests (a function per route, the REST API).
+ * The Bank Account Connection Intents API, in three parts: what it keeps (table, secrets, key),
+ * what serves requests (a function per route, the REST API), and how it is watched (alarms, their
+ * topic, a dashboard).
  */
 export class IntentsStack extends Stack {
   readonly state: ServiceState;
   readonly service: ServiceApi;
+  readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: IntentsStackProps) {
     super(scope, id, props);
@@ -30,6 +33,11 @@ export class IntentsStack extends Stack {
       state: this.state,
       quartz: props.quartz,
       ...(props.samLocal ? { samLocal: true } : {}),
+    });
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      state: this.state,
+      endpoints: this.service.endpoints,
+      stage: this.service.api.deploymentStage,
     });
 
     this.addOutputs();
@@ -62,6 +70,14 @@ export class IntentsStack extends Stack {
     new CfnOutput(this, 'QuartzTestClientSecretArn', {
       value: quartzClientSecrets.test.secretArn,
       description: 'Put the sandbox Quartz client secret here (aws secretsmanager put-secret-value)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Subscribe to be told when an alarm fires or recovers (aws sns subscribe)',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard of the service',
     });
   }
 }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability/metrics';
 import { TIME_BUDGET } from '../functions/shared/time-budget';
 import { HANDLER_BUNDLING } from './bundling-options';
 import { acknowledgeGuardRule, GUARD_RULES } from './policy-checks';
@@ -30,7 +31,8 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
 /**
  * A service Lambda function with the defaults set once: latest Node.js on Graviton, JSON logs into
- * its own encrypted log group, active tracing, and an ESM bundle built by the local esbuild (no Docker).
+ * its own encrypted log group, active tracing, Powertools' service name and metrics namespace, and an
+ * ESM bundle built by the local esbuild (no Docker).
  */
 export class ServiceFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -75,6 +77,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...props.environment,
+        // Read by Powertools (logger, metrics, tracer); the same constants the alarms watch.
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // The bundle is minified: without this, stack traces in the logs point into index.mjs.
         NODE_OPTIONS: '--enable-source-maps',
       },

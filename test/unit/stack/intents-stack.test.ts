@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ROUTES } from '../../../functions/routes';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../functions/shared/observability/metrics';
 import {
   actionsOf,
   isRefTo,
@@ -111,6 +112,8 @@ describe('functions', () => {
       QUARTZ_TEST_ISSUER: QUARTZ.test.issuer,
       QUARTZ_TEST_CLIENT_ID: QUARTZ.test.clientId,
       QUARTZ_TEST_REDIRECT_URI: QUARTZ.test.redirectUri,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     };
 
@@ -384,11 +387,18 @@ describe('gateway responses', () => {
 });
 
 describe('outputs', () => {
-  it('are the API URL, the table name and the two secret ARNs', () => {
+  it('are the API URL, the table name, the two secret ARNs, the alarm topic and the dashboard', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'QuartzLiveClientSecretArn', 'QuartzTestClientSecretArn', 'TableName'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'DashboardName',
+        'QuartzLiveClientSecretArn',
+        'QuartzTestClientSecretArn',
+        'TableName',
+      ].sort(),
     );
     expect(outputs.TableName?.Value).toEqual({ Ref: tableId() });
     expect(isRefTo(outputs.QuartzLiveClientSecretArn?.Value, secretId('Live'))).toBe(true);

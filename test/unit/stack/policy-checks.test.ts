@@ -63,7 +63,8 @@ describe('cdk-nag AwsSolutions', () => {
     // Never for the whole stack or one of its parts: a new resource must face the checks.
     for (const paths of found.values()) {
       expect(paths).not.toContain(stack.node.path);
-      for (const part of [stack.state, stack.service]) expect(paths).not.toContain(part.node.path);
+      for (const part of [stack.state, stack.service, stack.monitoring])
+        expect(paths).not.toContain(part.node.path);
     }
     expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual(
       ROUTES.map((route) => `BankAccountConnectionIntents/Service/${route.id}Function/Role`),
