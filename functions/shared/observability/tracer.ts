@@ -2,11 +2,12 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SERVICE_NAME } from './metrics';
 
 /**
- * Whether Powertools Tracer traces here: inside Lambda (AWS_EXECUTION_ENV), not under SAM local,
- * unless POWERTOOLS_TRACE_ENABLED=false (Powertools' own rules).
+ * Whether the service traces here: inside Lambda, which names its X-Ray daemon in
+ * AWS_XRAY_DAEMON_ADDRESS (a local emulation of the runtime has no daemon to send segments to), not
+ * under SAM local, and unless POWERTOOLS_TRACE_ENABLED=false.
  */
 export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
-  Boolean(env.AWS_EXECUTION_ENV) &&
+  Boolean(env.AWS_EXECUTION_ENV && env.AWS_XRAY_DAEMON_ADDRESS) &&
   !env.AWS_SAM_LOCAL &&
   env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
 
