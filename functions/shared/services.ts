@@ -5,6 +5,7 @@ import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
 import { DeadlineHttpHandler } from './deadline-http-handler';
 import { systemClock } from './domain/clock';
 import type { ApiKeyStore, IntentDependencies, RateLimitStore } from './domain/ports';
+import { traced, tracer } from './observability/tracer';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
 import { QuartzProvider } from './provider/quartz-provider';
 import { ApiKeyRepository } from './repository/api-key-repository';
@@ -27,11 +28,13 @@ export interface ServiceOverrides {
 
 /** Builds the adapters for one configuration; clients are created here, once. */
 export function buildServices(config: ServiceConfig, overrides: ServiceOverrides = {}): Services {
+  // Where tracing is on, it starts here: every fetch from now on (the bank) is traced.
+  tracer();
   const client = overrides.dynamo ?? createDocumentClient();
   const repository = { client, tableName: config.tableName };
   let secretsManager: SecretsManagerClient | undefined;
   const secrets = () => {
-    secretsManager ??= new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() });
+    secretsManager ??= traced(new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() }));
     return secretsManager;
   };
   const quartz = (settings: QuartzConfig) => {
@@ -67,7 +70,8 @@ export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): Dyna
     maxAttempts: TIME_BUDGET.dynamoMaxAttempts,
   });
   translateStoreErrors(client);
-  return DynamoDBDocumentClient.from(client, {
+  // The document client shares this client's middleware stack, and so its tracing.
+  return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
