@@ -28,7 +28,7 @@ export class InMemoryIdempotencyRecords {
 
 const recordKey = (accountId: string, key: string): string => JSON.stringify([accountId, key]);
 
-/** Not held by the run with `claimId` any more (the repository's HELD_BY_CLAIM, negated). */
+/** Held by the run with `claimId`: the condition of every write after the claim (the repository's HELD_BY_CLAIM). */
 const heldBy = (claimId: string) => (record: IdempotencyRecord) =>
   record.status === 'in-progress' && record.claim?.id === claimId;
 
