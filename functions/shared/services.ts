@@ -4,12 +4,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
 import { DeadlineHttpHandler } from './deadline-http-handler';
 import { systemClock } from './domain/clock';
-import type { ApiKeyStore, IntentDependencies, RateLimitStore } from './domain/ports';
+import type { ApiKeyStore, IdempotencyStore, IntentDependencies, RateLimitStore } from './domain/ports';
 import { traced, tracer } from './observability/tracer';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
 import { QuartzProvider } from './provider/quartz-provider';
 import { ApiKeyRepository } from './repository/api-key-repository';
 import { BankAccountRepository } from './repository/bank-account-repository';
+import { IdempotencyRepository } from './repository/idempotency-repository';
 import { IntentRepository } from './repository/intent-repository';
 import { RateLimitRepository } from './repository/rate-limit-repository';
 import { translateStoreErrors } from './repository/store-errors';
@@ -19,6 +20,7 @@ import { TIME_BUDGET } from './time-budget';
 export interface Services extends IntentDependencies {
   apiKeys: ApiKeyStore;
   rateLimits: RateLimitStore;
+  idempotency: IdempotencyStore;
 }
 
 export interface ServiceOverrides {
@@ -56,6 +58,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     bankAccounts: new BankAccountRepository(repository),
     apiKeys: new ApiKeyRepository(repository),
     rateLimits: new RateLimitRepository(repository),
+    idempotency: new IdempotencyRepository(repository),
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

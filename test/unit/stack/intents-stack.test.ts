@@ -163,9 +163,14 @@ describe('permissions', () => {
         )
         .sort();
 
-    expect(leadingKeys('CreateIntent', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
-    expect(leadingKeys('CreateIntent', 'dynamodb:PutItem')).toEqual(['INTENT#*']);
-    expect(leadingKeys('CreateIntent', 'dynamodb:UpdateItem')).toEqual(['RATE_LIMIT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:GetItem')).toEqual([
+      'API_KEY#*',
+      'BANK_ACCOUNT#*',
+      'IDEMPOTENCY#*',
+      'INTENT#*',
+    ]);
+    expect(leadingKeys('CreateIntent', 'dynamodb:PutItem')).toEqual(['IDEMPOTENCY#*', 'INTENT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:UpdateItem')).toEqual(['IDEMPOTENCY#*', 'RATE_LIMIT#*']);
     expect(leadingKeys('AuthorizeIntent', 'dynamodb:GetItem')).toEqual([
       'ACCOUNT#*',
       'API_KEY#*',
