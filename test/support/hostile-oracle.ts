@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ROUTES } from '../../functions/routes';
+import { shortenFieldName } from '../../functions/shared/domain/validation';
 import { MAX_BODY_BYTES } from '../../functions/shared/http/body-limit';
 import { KEY_PREFIXES } from '../../functions/shared/repository/table-keys';
 import { GATEWAY_MAX_PAYLOAD_BYTES } from '../../local/local-api';
@@ -295,7 +296,10 @@ export function contractViolations(
   switch (expected.status) {
     case 400:
       if ('message' in expected) expect(400, expected.message);
-      else if (status !== 400 || !expected.fields.some((field) => String(message).startsWith(`${field} `)))
+      else if (
+        status !== 400 ||
+        !expected.fields.some((field) => String(message).startsWith(`${shortenFieldName(field)} `))
+      )
         problems.push(
           `expected a 400 naming one of ${expected.fields.slice(0, 8).join(', ')}, answered ${status} ${String(message)}`,
         );
