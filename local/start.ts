@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalStack } from './local-stack';
+import { type LocalStack, startLocalStack } from './local-stack';
 import { SAM_ENV_FILE, writeSamEnvFile } from './sam-env';
 
 // `npm start`: the whole service on this machine. `--persist <dir>` (or LOCAL_DATA_DIR) keeps the
@@ -11,22 +11,30 @@ const { values } = parseArgs({
 });
 
 async function main(): Promise<void> {
+  let stack: LocalStack | undefined;
+  let samEnvFile: string | undefined;
+  let stopping: Promise<void> | undefined;
+  // Idempotent: Ctrl-C, SIGTERM and a lost parent may all ask. Nothing has to stop before the
+  // stack is up: all of it runs in this process.
+  const stop = () => {
+    stopping ??= (async () => {
+      if (samEnvFile) rmSync(samEnvFile, { force: true });
+      await stack?.close();
+      process.exit(0);
+    })();
+    return stopping;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  stopWhenOrphaned(stop);
+
   const persistDir = values.persist ?? process.env.LOCAL_DATA_DIR;
-  const stack = await startLocalStack({
+  stack = await startLocalStack({
     port: Number(process.env.PORT ?? 3000),
     ...(persistDir ? { persistDir } : {}),
   });
   // Scripted runs (tests) leave the SAM env file alone: it belongs to the stack a person started.
-  const samEnvFile = values.json
-    ? undefined
-    : writeSamEnvFile(path.resolve(__dirname, '..'), stack.environment);
-  const stop = async () => {
-    if (samEnvFile) rmSync(samEnvFile, { force: true });
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  if (!values.json) samEnvFile = writeSamEnvFile(path.resolve(__dirname, '..'), stack.environment);
 
   const { close: _close, ...summary } = stack;
   if (values.json) {
@@ -51,6 +59,23 @@ curl -s -X POST ${stack.apiUrl}/api/bank-account-connection-intents -H 'Content-
 
 For sam local invoke, ${SAM_ENV_FILE} now holds this stack's environment (see the README).
 Ctrl-C stops everything.`);
+}
+
+/**
+ * Stops the stack when the process that started it is gone. A SIGKILLed parent runs no handler
+ * and signals nothing (`npm start` runs this file under tsx's own child process, and a test
+ * runner's worker may be killed), and a stack left behind keeps its ports. The parent
+ * pid is read again every second: an orphan is adopted by another process.
+ */
+function stopWhenOrphaned(stop: () => Promise<unknown>): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    console.error('The process that started the local stack is gone; stopping.');
+    void stop();
+  }, 1_000);
+  watch.unref();
 }
 
 main().catch((error: unknown) => {
