@@ -19,10 +19,12 @@ const shared = {
 // no test relies on being fast. Each project sets its limit in a setup file, as jest-circus ignores
 // a per-project `testTimeout`: unit tests 60 s (some synthesize the CDK stack, esbuild bundling
 // included), tests through the local stack, a sandbox bank or a browser 120 s (a few requests to
-// the API, each a handler invocation, sign-ins at the bank, page loads).
+// the API, each a handler invocation on DynamoDB Local, sign-ins at the bank, page loads).
 const stackSuites = {
   ...shared,
   setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/stack-tests.ts'],
+  // They run their stacks on DynamoDB Local where Java is installed, else on dynalite.
+  globalSetup: '<rootDir>/test/support/dynamodb-engine-setup.ts',
 };
 
 module.exports = {

@@ -17,7 +17,7 @@ import { createDocumentClient } from '../functions/shared/services';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { localApiHandler } from './local-api';
-import { ensureTable, startLocalDynamoDb } from './local-dynamodb';
+import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Keep DynamoDB data in this folder instead of memory. */
   persistDir?: string;
+  /** The engine behind the DynamoDB API: dynalite (the default, no Java) or AWS's DynamoDB Local. */
+  engine?: DynamoDbEngine;
 }
 
 export interface LocalStack {
@@ -45,6 +47,8 @@ export interface LocalStack {
   apiKeyName: string;
   tableName: string;
   dynamoEndpoint: string;
+  /** Which engine serves the DynamoDB API (the banner names it; tests check the one they asked for). */
+  dynamoEngine: DynamoDbEngine;
   /** Each route's handler bundle by route id: built and loaded before the stack is handed out. */
   handlerBundles: Record<string, string>;
   liveIssuer: string;
@@ -55,11 +59,11 @@ export interface LocalStack {
 }
 
 /**
- * Everything the service needs, on loopback in this process: DynamoDB (dynalite), two sandbox
- * banks (the live and the test Quartz configuration), and the local API in front of the same
- * handler modules the CDK stack deploys, configured through the same environment variables. It
- * resolves only once every handler is bundled and loaded, so the first request to a fresh stack
- * is as fast as any other.
+ * Everything the service needs, on loopback: DynamoDB (dynalite in this process, or DynamoDB Local
+ * in a child JVM), two sandbox banks (the live and the test Quartz configuration), and the local
+ * API in front of the same handler modules the CDK stack deploys, configured through the same
+ * environment variables. It resolves only once every handler is bundled and loaded, so the first
+ * request to a fresh stack is as fast as any other.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
@@ -70,17 +74,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Each stack bundles into a folder of its own, so stacks running side by side never share one.
     const buildDir = mkdtempSync(path.join(tmpdir(), 'intents-local-build-'));
     closers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
-    // The slow parts of a start (esbuild, the banks' keys) run side by side.
+    // The slow parts of a start (a JVM for DynamoDB Local, esbuild, the banks' keys) run side by side.
     const [dynamoStarted, bundlesBuilt] = await Promise.allSettled([
       startLocalDynamoDb({
         ...(options.persistDir ? { persistDir: options.persistDir } : {}),
+        ...(options.engine ? { engine: options.engine } : {}),
       }),
       bundleHandlers(ROOT, buildDir, ROUTES),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
     const bundles = settled(bundlesBuilt);
-    await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
+    await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.engine);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     const repository = { client, tableName: LOCAL_TABLE_NAME };
     const apiKeys = new ApiKeyRepository(repository);
@@ -157,6 +162,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiKeyName: key.name,
       tableName: LOCAL_TABLE_NAME,
       dynamoEndpoint: dynamo.endpoint,
+      dynamoEngine: dynamo.engine,
       handlerBundles: bundles,
       liveIssuer: issuers.LIVE ?? '',
       testIssuer: issuers.TEST ?? '',

@@ -16,17 +16,17 @@ export interface RunningStack extends LocalStackSummary {
 }
 
 /**
- * How long a stack may take to print its summary: bundling both handlers and starting two banks,
- * on a busy two-core machine.
+ * How long a stack may take to print its summary: a DynamoDB Local JVM (2.5–8 s on an idle
+ * machine), bundling both handlers and starting two banks, on a busy two-core machine.
  */
 export const STACK_START_TIMEOUT_MS = 150_000;
-/** How long a stack may take to stop. */
+/** How long a stack may take to stop (closing the JVM included). */
 export const STACK_STOP_TIMEOUT_MS = 60_000;
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export interface StackProcessOptions {
-  /** Extra environment for the stack. */
+  /** Extra environment for the stack (e.g. LOCAL_DYNAMODB_ENGINE, which the test setup sets). */
   env?: Record<string, string>;
 }
 

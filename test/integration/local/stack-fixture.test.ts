@@ -1,11 +1,18 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROUTES } from '../../../functions/routes';
+import { ENGINE_VARIABLE } from '../../../local/local-dynamodb';
 import { useLocalStack } from '../../support/use-local-stack';
 
 const local = useLocalStack();
 
 describe('the local stack a test fixture hands out', () => {
+  it('runs on the engine the test setup chose (DynamoDB Local where Java is installed)', () => {
+    expect(process.env[ENGINE_VARIABLE]).toMatch(/^(dynalite|dynamodb-local)$/);
+
+    expect(local.stack.dynamoEngine).toBe(process.env[ENGINE_VARIABLE]);
+  });
+
   it('has every handler bundled and loaded when it is handed out', async () => {
     const bundles = ROUTES.map((route) => local.stack.handlerBundles[route.id] ?? '');
     expect(bundles.every((file) => existsSync(file))).toBe(true);
