@@ -14,6 +14,19 @@ const shared = {
   moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
 };
 
+// Per-test limits are sized for a busy two-core machine (other test runs, spinning cores), where
+// everything takes several times as long as on an idle one; a limit only bounds a test that hangs,
+// no test relies on being fast. Each project sets its limit in a setup file, as jest-circus ignores
+// a per-project `testTimeout`: unit tests 60 s (some synthesize the CDK stack, esbuild bundling
+// included), tests through the local stack, a sandbox bank or a browser 120 s (a few requests to
+// the API, each a handler invocation on DynamoDB Local, sign-ins at the bank, page loads).
+const stackSuites = {
+  ...shared,
+  setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/stack-tests.ts'],
+  // They run their stacks on DynamoDB Local where Java is installed, else on dynalite.
+  globalSetup: '<rootDir>/test/support/dynamodb-engine-setup.ts',
+};
+
 module.exports = {
   projects: [
     {
@@ -21,8 +34,9 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/unit-tests.ts'],
     },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...stackSuites, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...stackSuites, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

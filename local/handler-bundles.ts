@@ -6,28 +6,50 @@ import { HANDLER_BUNDLING } from '../lib/bundling-options';
 import type { ProxyHandler } from './local-api';
 
 /**
- * Bundles a route's handler with esbuild, as the CDK stack does for Lambda, and loads the bundle.
- * Running the bundle rather than the TypeScript source keeps the local API on the deployed code
- * path, ESM-only dependencies (middy) included.
+ * Bundles every route's handler with esbuild, as the CDK stack does for Lambda; resolves with each
+ * route's bundle file by route id. One esbuild run builds all entry points in parallel and bundles
+ * each on its own, as separate functions get them. Running bundles rather than the TypeScript
+ * source keeps the local API on the deployed code path, ESM-only dependencies (middy) included.
  */
-export async function loadBundledHandler(
+export async function bundleHandlers(
   root: string,
   buildDir: string,
-  route: Route,
-): Promise<ProxyHandler> {
-  const outfile = path.join(buildDir, route.handlerDir, 'handler.mjs');
+  routes: readonly Route[],
+): Promise<Record<string, string>> {
   await build({
-    entryPoints: [path.join(root, 'functions', route.handlerDir, 'handler.ts')],
-    outfile,
+    entryPoints: routes.map((route) => ({
+      in: path.join(root, 'functions', route.handlerDir, 'handler.ts'),
+      out: path.join(route.handlerDir, 'handler'),
+    })),
+    outdir: buildDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
     mainFields: [...HANDLER_BUNDLING.mainFields],
     banner: { js: HANDLER_BUNDLING.banner },
+    // Inline, so a stack trace points at the TypeScript source.
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  const module = (await import(pathToFileURL(outfile).href)) as { handler: ProxyHandler };
-  return module.handler;
+  return Object.fromEntries(
+    routes.map((route) => [route.id, path.join(buildDir, route.handlerDir, 'handler.mjs')]),
+  );
+}
+
+/**
+ * Loads the bundles (runs each module's initialization, as a Lambda cold start does) and resolves
+ * with each route's handler by route id. Call it once the function environment is set: a module
+ * may read it while it loads, as it may in Lambda.
+ */
+export async function loadHandlers(bundles: Record<string, string>): Promise<Record<string, ProxyHandler>> {
+  const loaded = await Promise.all(
+    Object.entries(bundles).map(async ([routeId, file]) => {
+      const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+      if (typeof module.handler !== 'function') throw new Error(`The bundle ${file} exports no handler`);
+      return [routeId, module.handler as ProxyHandler] as const;
+    }),
+  );
+  return Object.fromEntries(loaded);
 }

@@ -18,30 +18,45 @@ export type LocalPage = (
 
 export interface LocalApiOptions {
   routes: readonly Route[];
-  loadHandler: (route: Route) => Promise<ProxyHandler>;
+  /**
+   * Every route's handler by route id, already loaded: the API has no lazy path, so no request
+   * waits for a bundle, and a route without a handler fails here rather than on its first call.
+   */
+  handlers: Readonly<Record<string, ProxyHandler>>;
   pages?: LocalPage[];
   /** The Lambda timeout the handlers see through `getRemainingTimeInMillis`. */
   timeoutMs?: number;
 }
 
+/** The local API as a server of its own (see localApiHandler). */
+export function createLocalApi(options: LocalApiOptions): Server {
+  return answeringUnreadableRequests(createServer(localApiHandler(options)));
+}
+
+/** A request Node's HTTP parser cannot read gets the contract's 400, not Node's bare one. */
+export function answeringUnreadableRequests(server: Server): Server {
+  server.on('clientError', answerUnreadableRequest);
+  return server;
+}
+
 /**
  * Plays API Gateway's part on one machine: matches a request against the route table, builds the
  * REST proxy event API Gateway would send, and calls the same handler module the stack deploys.
- * Anything else answers the contract's 404, as the gateway response does in AWS.
+ * Anything else answers the contract's 404, as the gateway response does in AWS. A request
+ * listener, so that a server can listen (and name its port) before the handlers are loaded.
  */
-export function createLocalApi(options: LocalApiOptions): Server {
+export function localApiHandler(
+  options: LocalApiOptions,
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const matchers = options.routes.map((route) => ({ route, match: pathMatcher(route.path) }));
-  const handlers = new Map<string, Promise<ProxyHandler>>();
-  const handlerFor = (route: Route) => {
-    let handler = handlers.get(route.id);
-    if (!handler) {
-      handler = options.loadHandler(route);
-      handlers.set(route.id, handler);
-    }
+  const handlerOf = (route: Route): ProxyHandler => {
+    const handler = options.handlers[route.id];
+    if (!handler) throw new Error(`No handler loaded for route ${route.id}`);
     return handler;
   };
+  for (const route of options.routes) handlerOf(route);
 
-  const server = createServer(async (request, response) => {
+  return async (request, response) => {
     const requestId = randomUUID();
     try {
       const url = requestUrl(request);
@@ -59,7 +74,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
       }
       const pathParameters = decodePathParameters(found.rawParameters);
       const event = proxyEvent(request, url, body, found.route, pathParameters, requestId);
-      const handler = await handlerFor(found.route);
+      const handler = handlerOf(found.route);
       const result = (await handler(
         event,
         lambdaContext(found.route, requestId, options.timeoutMs ?? TIME_BUDGET.functionTimeoutMs),
@@ -73,9 +88,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
       // (a contract 400, as API Gateway refuses it) or the local API itself failed.
       send(response, toErrorResponse(error, requestId));
     }
-  });
-  server.on('clientError', answerUnreadableRequest);
-  return server;
+  };
 }
 
 /** API Gateway's payload quota (10 MB); the functions refuse far smaller bodies themselves. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,9 +15,9 @@ import { BankAccountRepository } from '../functions/shared/repository/bank-accou
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
-import { loadBundledHandler } from './handler-bundles';
-import { createLocalApi } from './local-api';
-import { ensureTable, startLocalDynamoDb } from './local-dynamodb';
+import { bundleHandlers, loadHandlers } from './handler-bundles';
+import { answeringUnreadableRequests, localApiHandler } from './local-api';
+import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Keep DynamoDB data in this folder instead of memory. */
   persistDir?: string;
+  /** The engine behind the DynamoDB API: dynalite (the default, no Java) or AWS's DynamoDB Local. */
+  engine?: DynamoDbEngine;
 }
 
 export interface LocalStack {
@@ -45,6 +47,10 @@ export interface LocalStack {
   apiKeyName: string;
   tableName: string;
   dynamoEndpoint: string;
+  /** Which engine serves the DynamoDB API (the banner names it; tests check the one they asked for). */
+  dynamoEngine: DynamoDbEngine;
+  /** Each route's handler bundle by route id: built and loaded before the stack is handed out. */
+  handlerBundles: Record<string, string>;
   liveIssuer: string;
   testIssuer: string;
   /** The function environment the local API runs the handlers with (what SAM's --env-vars gives). */
@@ -53,9 +59,11 @@ export interface LocalStack {
 }
 
 /**
- * Everything the service needs, on loopback in this process: DynamoDB (dynalite), two sandbox
- * banks (the live and the test Quartz configuration), and the local API in front of the same
- * handler modules the CDK stack deploys, configured through the same environment variables.
+ * Everything the service needs, on loopback: DynamoDB (dynalite in this process, or DynamoDB Local
+ * in a child JVM), two sandbox banks (the live and the test Quartz configuration), and the local
+ * API in front of the same handler modules the CDK stack deploys, configured through the same
+ * environment variables. It resolves only once every handler is bundled and loaded, so the first
+ * request to a fresh stack is as fast as any other.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
@@ -63,15 +71,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
   };
   try {
-    const dynamo = await startLocalDynamoDb({
-      ...(options.persistDir ? { persistDir: options.persistDir } : {}),
-    });
-    closers.push(dynamo.close);
-    await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
-    const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     // Each stack bundles into a folder of its own, so stacks running side by side never share one.
     const buildDir = mkdtempSync(path.join(tmpdir(), 'intents-local-build-'));
     closers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
+    // The slow parts of a start (a JVM for DynamoDB Local, esbuild, the banks' keys) run side by side.
+    const [dynamoStarted, bundlesBuilt] = await Promise.allSettled([
+      startLocalDynamoDb({
+        ...(options.persistDir ? { persistDir: options.persistDir } : {}),
+        ...(options.engine ? { engine: options.engine } : {}),
+      }),
+      bundleHandlers(ROOT, buildDir, ROUTES),
+    ]);
+    if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
+    const dynamo = settled(dynamoStarted);
+    const bundles = settled(bundlesBuilt);
+    await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.engine);
+    const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     const repository = { client, tableName: LOCAL_TABLE_NAME };
     const apiKeys = new ApiKeyRepository(repository);
     const { secret: apiKey, key } = await issueApiKey(
@@ -86,38 +101,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     await storeSamEventsKey(apiKeys);
 
-    let apiUrl = '';
-    const server = createLocalApi({
-      routes: ROUTES,
-      loadHandler: (route) => loadBundledHandler(ROOT, buildDir, route),
-      pages: [
-        callbackPage({
-          apiUrl: () => apiUrl,
-          apiKey,
-          intents: new IntentRepository(repository),
-          bankAccounts: new BankAccountRepository(repository),
-        }),
-      ],
-    });
+    // The API listens first: its port names the redirect URI the banks register. It gets its
+    // handlers once they are loaded, and nobody knows its URL before this function resolves.
+    const server = answeringUnreadableRequests(createServer());
     await listen(server, options.port ?? 3000);
     closers.push(() => closeServer(server));
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    // The banks register the callback page's exact URI, which is known once the API listens.
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const redirectUri = `${apiUrl}${CALLBACK_PATH}`;
     const configs = { LIVE: 'intents-live', TEST: 'intents-test' } as const;
+    const banksStarted = await Promise.allSettled(
+      Object.entries(configs).map(async ([name, clientId]) => {
+        const clientSecret = randomBytes(24).toString('base64url');
+        const bank = await startSandboxBank({
+          port: 0,
+          clients: [{ clientId, clientSecret, redirectUris: [redirectUri] }],
+        });
+        return { name, clientId, clientSecret, bank };
+      }),
+    );
+    for (const started of banksStarted)
+      if (started.status === 'fulfilled') closers.push(started.value.bank.close);
+    const banks = banksStarted.map(settled);
     const issuers: Record<string, string> = {};
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     };
-    for (const [name, clientId] of Object.entries(configs)) {
-      const clientSecret = randomBytes(24).toString('base64url');
-      const bank = await startSandboxBank({
-        port: 0,
-        clients: [{ clientId, clientSecret, redirectUris: [redirectUri] }],
-      });
-      closers.push(bank.close);
+    for (const { name, clientId, clientSecret, bank } of banks) {
       issuers[name] = bank.issuer;
       Object.assign(environment, {
         [`QUARTZ_${name}_ISSUER`]: bank.issuer,
@@ -126,8 +136,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         [`QUARTZ_${name}_REDIRECT_URI`]: redirectUri,
       });
     }
-    // The handlers read their configuration from the environment, as they do in Lambda.
+    // The handlers read their configuration from the environment, as they do in Lambda, where it
+    // is set before the function's modules load.
     Object.assign(process.env, environment);
+    server.on(
+      'request',
+      localApiHandler({
+        routes: ROUTES,
+        handlers: await loadHandlers(bundles),
+        pages: [
+          callbackPage({
+            apiUrl: () => apiUrl,
+            apiKey,
+            intents: new IntentRepository(repository),
+            bankAccounts: new BankAccountRepository(repository),
+          }),
+        ],
+      }),
+    );
 
     return {
       apiUrl,
@@ -136,6 +162,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiKeyName: key.name,
       tableName: LOCAL_TABLE_NAME,
       dynamoEndpoint: dynamo.endpoint,
+      dynamoEngine: dynamo.engine,
+      handlerBundles: bundles,
       liveIssuer: issuers.LIVE ?? '',
       testIssuer: issuers.TEST ?? '',
       environment,
@@ -163,6 +191,12 @@ async function storeSamEventsKey(apiKeys: ApiKeyRepository): Promise<void> {
     // Kept from an earlier run on persisted data: the same key, nothing to do.
     if (!(error instanceof StateConflictError)) throw error;
   }
+}
+
+/** The value of a settled start, or its failure (after every start has settled, so all can be closed). */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -24,7 +24,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();

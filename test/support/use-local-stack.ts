@@ -1,4 +1,9 @@
-import { type RunningStack, startStackProcess } from './local-stack-process';
+import {
+  type RunningStack,
+  STACK_START_TIMEOUT_MS,
+  STACK_STOP_TIMEOUT_MS,
+  startStackProcess,
+} from './local-stack-process';
 import { ServiceClient } from './service-client';
 
 export interface LocalStackHandle {
@@ -12,8 +17,9 @@ export function useLocalStack(): LocalStackHandle {
   beforeAll(async () => {
     const stack = await startStackProcess();
     running = { stack, api: new ServiceClient(stack) };
-  }, 60_000);
-  afterAll(() => running?.stack.stop());
+    // The fixture's own limit fails first, with the stack's output; this one only bounds the hook.
+  }, STACK_START_TIMEOUT_MS + 10_000);
+  afterAll(() => running?.stack.stop(), STACK_STOP_TIMEOUT_MS);
   const current = () => {
     if (!running) throw new Error('the local stack is not running: use it inside a test');
     return running;

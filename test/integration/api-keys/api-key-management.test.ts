@@ -40,7 +40,7 @@ describe('npm run api-key: list, disable, rotate', () => {
       client: createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint }),
       tableName: TABLE,
     });
-  }, 30_000);
+  }, 150_000);
   afterAll(() => engine.close());
 
   it('lists the account keys with role and state, never a secret', async () => {

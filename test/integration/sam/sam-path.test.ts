@@ -15,7 +15,11 @@ import {
 } from '../../../scripts/sam-invocation';
 import { approveAtBank } from '../../support/bank-session';
 import { lambdaContext } from '../../support/fixtures';
-import { type RunningStack, startStackProcess } from '../../support/local-stack-process';
+import {
+  type RunningStack,
+  STACK_START_TIMEOUT_MS,
+  startStackProcess,
+} from '../../support/local-stack-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as T;
@@ -92,7 +96,7 @@ describe('the event files, fed to the handlers in-process against the local stac
     stack = await startStackProcess();
     // The handlers read the same environment the local stack (and the SAM env file) gives them.
     Object.assign(process.env, stack.environment);
-  }, 60_000);
+  }, STACK_START_TIMEOUT_MS + 10_000);
 
   afterAll(async () => {
     process.env = saved;

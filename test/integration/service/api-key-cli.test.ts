@@ -32,7 +32,7 @@ describe('npm run api-key', () => {
       status: 200,
       body: { accountId, createdBy: `crn:${accountId}:api-key:cli-test` },
     });
-  }, 30_000);
+  });
 
   it('refuses a second key of the same name in the account', () => {
     expect(apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice').status).toBe(0);
@@ -41,7 +41,7 @@ describe('npm run api-key', () => {
 
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('already has an API key named "twice"');
-  }, 30_000);
+  });
 
   it('prints the usage and exits non-zero on bad arguments', () => {
     const result = apiKeyCli('create', '--name', 'no-account');
@@ -49,5 +49,5 @@ describe('npm run api-key', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--account-id is required.');
     expect(result.stderr).toContain('Usage: npm run api-key -- <command>');
-  }, 30_000);
+  });
 });

@@ -1,8 +1,6 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256Hex } from '../../../functions/shared/domain/hashing';
-import { intentKey } from '../../../functions/shared/repository/table-keys';
-import { createDocumentClient } from '../../../functions/shared/services';
 import { approveAtBank } from '../../support/bank-session';
+import { leaveIntentBehind } from '../../support/leave-intent-behind';
 import { useLocalStack } from '../../support/use-local-stack';
 
 // The whole service on this machine, no mocks: the local API in front of the bundled handlers,
@@ -128,22 +126,8 @@ describe('quartz-accounts, repeats and retries', () => {
 });
 
 describe('crash recovery against the real table', () => {
-  /** Leaves the intent as a call that died would have: writes attributes straight into its item. */
-  async function leaveBehind(intentId: string, attributes: Record<string, unknown>): Promise<void> {
-    const names = Object.fromEntries(Object.keys(attributes).map((name) => [`#${name}`, name]));
-    const values = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [`:${name}`, value]));
-    await createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint }).send(
-      new UpdateCommand({
-        TableName: local.stack.tableName,
-        Key: intentKey(intentId),
-        UpdateExpression: `SET ${Object.keys(attributes)
-          .map((name) => `#${name} = :${name}`)
-          .join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
+  const leaveBehind = (intentId: string, attributes: Record<string, unknown>) =>
+    leaveIntentBehind(local.stack, intentId, attributes);
 
   /** A test intent alice approved at the bank, whose code nobody has posted yet. */
   async function approvedButNotRedeemed() {

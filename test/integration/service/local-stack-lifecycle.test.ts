@@ -1,8 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStackProcess } from '../../support/local-stack-process';
+import {
+  STACK_START_TIMEOUT_MS,
+  STACK_STOP_TIMEOUT_MS,
+  startStackProcess,
+} from '../../support/local-stack-process';
 import { ServiceClient } from '../../support/service-client';
+
+// A test here starts and stops up to two stacks, on a busy machine.
+jest.setTimeout(2 * (STACK_START_TIMEOUT_MS + STACK_STOP_TIMEOUT_MS));
 
 describe('npm start', () => {
   it('stops everything cleanly on Ctrl-C', async () => {
@@ -14,7 +21,7 @@ describe('npm start', () => {
     await expect(fetch(`${stack.apiUrl}/api/bank-account-connection-intents`)).rejects.toThrow();
     await expect(fetch(`${stack.testIssuer}/.well-known/openid-configuration`)).rejects.toThrow();
     await expect(fetch(stack.dynamoEndpoint)).rejects.toThrow();
-  }, 60_000);
+  });
 
   it('keeps its data across a restart with --persist', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'local-data-'));
@@ -35,5 +42,5 @@ describe('npm start', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

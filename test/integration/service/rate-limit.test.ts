@@ -1,20 +1,55 @@
+import { systemClock } from '../../../functions/shared/domain/clock';
+import { newId } from '../../../functions/shared/domain/ids';
+import { issueApiKey } from '../../../functions/shared/domain/manage-api-keys';
+import { REQUESTS_PER_MINUTE } from '../../../functions/shared/domain/rate-limit';
+import { ApiKeyRepository } from '../../../functions/shared/repository/api-key-repository';
+import { createDocumentClient } from '../../../functions/shared/services';
+import { type ApiAnswer, ServiceClient } from '../../support/service-client';
 import { useLocalStack } from '../../support/use-local-stack';
 
 const local = useLocalStack();
 
+const minuteOf = (time: number) => Math.floor(time / 60_000);
+
+/** A new account with an account-owner key of its own, so that each attempt starts with a full budget. */
+async function freshAccount(): Promise<{ accountId: string; api: ServiceClient }> {
+  const accountId = newId();
+  const apiKeys = new ApiKeyRepository({
+    client: createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint }),
+    tableName: local.stack.tableName,
+  });
+  const { secret } = await issueApiKey(
+    { apiKeys, clock: systemClock },
+    { accountId, name: 'rate-limit-test', role: 'account-owner', createdBy: 'crn::system:test' },
+  );
+  return { accountId, api: new ServiceClient(local.stack, secret) };
+}
+
+/**
+ * Spends an account's whole budget and one request more, all within one minute window: an attempt
+ * that a minute boundary cut in two (the machine was slow) proves nothing and is repeated with a
+ * new account, which then starts early in the next window.
+ */
+async function budgetAndOneMore(): Promise<{ answers: ApiAnswer[]; over: ApiAnswer }> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { accountId, api } = await freshAccount();
+    const invalid = { accountId }; // a 400 still counts: the caller was authenticated
+    const firstMinute = minuteOf(Date.now());
+    const answers: ApiAnswer[] = [];
+    for (let i = 0; i < REQUESTS_PER_MINUTE; i += 20) {
+      answers.push(...(await Promise.all(Array.from({ length: 20 }, () => api.createIntent(invalid)))));
+    }
+    const over = await api.createIntent(invalid);
+    if (minuteOf(Date.now()) === firstMinute) return { answers, over };
+  }
+  throw new Error(`${REQUESTS_PER_MINUTE + 1} requests did not fit into one minute in three attempts`);
+}
+
 describe('rate limit against the real table', () => {
   it('lets an account make 200 requests a minute, then answers 429 with Retry-After', async () => {
-    // Start early in a minute window, so the 201 requests all fall into the same one.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
-    const invalid = { accountId: local.stack.accountId }; // a 400 still counts: the caller was authenticated
+    const { answers, over } = await budgetAndOneMore();
 
-    const answers = [];
-    for (let i = 0; i < 200; i += 20) {
-      answers.push(...(await Promise.all(Array.from({ length: 20 }, () => local.api.createIntent(invalid)))));
-    }
-    const over = await local.api.createIntent(invalid);
-
+    expect(answers).toHaveLength(REQUESTS_PER_MINUTE);
     expect(answers.every((answer) => answer.status === 400)).toBe(true);
     expect(over.status).toBe(429);
     expect(over.body).toMatchObject({
@@ -24,5 +59,6 @@ describe('rate limit against the real table', () => {
     });
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-  }, 60_000);
+    // Three attempts of up to a minute each on a busy machine.
+  }, 300_000);
 });

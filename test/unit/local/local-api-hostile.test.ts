@@ -2,23 +2,24 @@ import { request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ROUTES } from '../../../functions/routes';
-import { createLocalApi, GATEWAY_MAX_PAYLOAD_BYTES } from '../../../local/local-api';
+import { createLocalApi, GATEWAY_MAX_PAYLOAD_BYTES, type ProxyHandler } from '../../../local/local-api';
 
 let server: Server;
 let port: number;
 const seen: APIGatewayProxyEvent[] = [];
 
 beforeAll(async () => {
+  const recording: ProxyHandler = async (event) => {
+    seen.push(event);
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId },
+      body: '{}',
+    };
+  };
   server = createLocalApi({
     routes: ROUTES,
-    loadHandler: async () => async (event) => {
-      seen.push(event);
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId },
-        body: '{}',
-      };
-    },
+    handlers: Object.fromEntries(ROUTES.map((route) => [route.id, recording])),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;

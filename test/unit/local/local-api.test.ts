@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ROUTES } from '../../../functions/routes';
-import { createLocalApi } from '../../../local/local-api';
+import { createLocalApi, type ProxyHandler } from '../../../local/local-api';
 
 let server: Server;
 let baseUrl: string;
@@ -11,14 +11,19 @@ const seen: { route: string; event: APIGatewayProxyEvent; context: Context }[] =
 beforeAll(async () => {
   server = createLocalApi({
     routes: ROUTES,
-    loadHandler: async (route) => async (event, context) => {
-      seen.push({ route: route.id, event, context });
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId },
-        body: '{"ok":true}',
-      };
-    },
+    handlers: Object.fromEntries(
+      ROUTES.map((route): [string, ProxyHandler] => [
+        route.id,
+        async (event, context) => {
+          seen.push({ route: route.id, event, context });
+          return {
+            statusCode: 200,
+            headers: { 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId },
+            body: '{"ok":true}',
+          };
+        },
+      ]),
+    ),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
