@@ -1,6 +1,10 @@
 import { createIntent } from '../shared/domain/create-intent';
 import { toIntentResponse } from '../shared/domain/intent-response';
-import { type CreateIntentBody, createIntentBodySchema } from '../shared/domain/schemas';
+import {
+  type CreateIntentBody,
+  createIntentBodySchema,
+  intentResponseSchema,
+} from '../shared/domain/schemas';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
 
 /** POST /api/bank-account-connection-intents */
@@ -9,7 +13,12 @@ export const createIntentAction: RouteAction<CreateIntentBody> = async ({ body, 
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
   apiHandler(
-    { rateLimitBudget: 'create-intent', bodySchema: createIntentBodySchema, action: createIntentAction },
+    {
+      rateLimitBudget: 'create-intent',
+      bodySchema: createIntentBodySchema,
+      responseSchema: intentResponseSchema,
+      action: createIntentAction,
+    },
     options,
   );
 
