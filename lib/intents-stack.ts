@@ -8,9 +8,11 @@ import type { Construct } from 'constructs';
 import { ROUTES } from '../functions/routes';
 import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../functions/shared/repository/table-keys';
 import { addContractGatewayResponses } from './contract-gateway-responses';
+import { pageKeySecret } from './page-key-secret';
 import type { QuartzSettings } from './quartz-settings';
-import { routeAccess } from './route-access';
+import { grantResourceArn, routeAccess } from './route-access';
 import { ServiceFunction } from './service-function';
+import { addTableIndexes } from './table-indexes';
 
 export interface IntentsStackProps extends StackProps {
   /** The two Quartz client registrations; their client secrets live in this stack's secrets. */
@@ -27,6 +29,7 @@ export const SAM_LOCAL_VARIABLES = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'QUARTZ_LIVE_CLIENT_SECRET',
   'QUARTZ_TEST_CLIENT_SECRET',
+  'PAGE_KEY_SECRET',
 ];
 
 export const STAGE_NAME = 'v1';
@@ -37,6 +40,7 @@ export class IntentsStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly functions: Readonly<Record<string, ServiceFunction>>;
   readonly quartzClientSecrets: { live: secretsmanager.Secret; test: secretsmanager.Secret };
+  readonly pageKeySecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: IntentsStackProps) {
     super(scope, id, props);
@@ -52,11 +56,13 @@ export class IntentsStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    addTableIndexes(this.table);
 
     this.quartzClientSecrets = {
       live: this.quartzClientSecret('QuartzLiveClientSecret', 'live'),
       test: this.quartzClientSecret('QuartzTestClientSecret', 'test (sandbox)'),
     };
+    this.pageKeySecret = pageKeySecret(this);
 
     const environment = {
       TABLE_NAME: this.table.tableName,
@@ -110,6 +116,7 @@ export class IntentsStack extends Stack {
         environment: {
           ...environment,
           ...(access.readsQuartzClientSecrets ? secretEnvironment : {}),
+          ...(access.signsPageKeys ? { PAGE_KEY_SECRET_ARN: this.pageKeySecret.secretArn } : {}),
           ...(props.samLocal ? Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])) : {}),
         },
       });
@@ -117,7 +124,7 @@ export class IntentsStack extends Stack {
         fn.role.addToPolicy(
           new iam.PolicyStatement({
             actions: [...grant.actions],
-            resources: [this.table.tableArn],
+            resources: [grantResourceArn(this.table.tableArn, grant)],
             conditions: {
               'ForAllValues:StringLike': {
                 'dynamodb:LeadingKeys': grant.keyPrefixes.map((prefix) => `${prefix}*`),
@@ -130,6 +137,7 @@ export class IntentsStack extends Stack {
         this.quartzClientSecrets.live.grantRead(fn);
         this.quartzClientSecrets.test.grantRead(fn);
       }
+      if (access.signsPageKeys) this.pageKeySecret.grantRead(fn);
 
       const method = this.api.root
         .resourceForPath(route.path)

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLE_KEY_SCHEMA } from '../functions/shared/repository/table-keys';
+import { GLOBAL_SECONDARY_INDEXES, INDEX_ATTRIBUTE_DEFINITIONS } from './table-indexes';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -56,7 +57,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         AttributeDefinitions: [
           { AttributeName: TABLE_KEY_SCHEMA.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEY_SCHEMA.sortKey, AttributeType: 'S' },
+          ...INDEX_ATTRIBUTE_DEFINITIONS,
         ],
+        GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
       }),
     );
   } catch (error) {

@@ -19,6 +19,7 @@ import { loadBundledHandler } from './handler-bundles';
 import { createLocalApi } from './local-api';
 import { ensureTable, startLocalDynamoDb } from './local-dynamodb';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
+import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -68,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     closers.push(dynamo.close);
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
+    await requireTableIndexes(dynamo.endpoint, LOCAL_TABLE_NAME);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     // Each stack bundles into a folder of its own, so stacks running side by side never share one.
     const buildDir = mkdtempSync(path.join(tmpdir(), 'intents-local-build-'));
@@ -110,6 +112,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // A new key each start: page keys of an earlier run are refused, as after a rotation in AWS.
+      PAGE_KEY_SECRET: randomBytes(32).toString('base64url'),
     };
     for (const [name, clientId] of Object.entries(configs)) {
       const clientSecret = randomBytes(24).toString('base64url');

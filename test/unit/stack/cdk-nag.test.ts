@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { ROUTES } from '../../../functions/routes';
 import type { IntentsStack } from '../../../lib/intents-stack';
 import { SYNTH_TIMEOUT_MS, synthesizeIntentsStack } from './intents-stack-template';
 
@@ -52,10 +53,14 @@ describe('cdk-nag AwsSolutions', () => {
     );
     // Never for the whole stack: a new resource must face the checks.
     for (const paths of found.values()) expect(paths).not.toContain(stack.node.path);
-    expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual([
-      'BankAccountConnectionIntents/CreateIntentFunction/Role',
-      'BankAccountConnectionIntents/AuthorizeIntentFunction/Role',
-    ]);
+    expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual(
+      ROUTES.map((route) => `BankAccountConnectionIntents/${route.id}Function/Role`),
+    );
+    expect(found.get('AwsSolutions-SMG4')).toEqual(
+      ['QuartzLiveClientSecret', 'QuartzTestClientSecret', 'PageKeySecret'].map(
+        (id) => `BankAccountConnectionIntents/${id}`,
+      ),
+    );
   });
 
   it('does report a finding on an API that nobody acknowledged', () => {
