@@ -1,6 +1,6 @@
-import { Annotations, App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Annotations, App } from 'aws-cdk-lib';
 import { IntentsStack } from '../lib/intents-stack';
+import { addPolicyChecks } from '../lib/policy-checks';
 import { quartzSettingsFromContext } from '../lib/quartz-settings';
 
 const app = new App();
@@ -21,5 +21,5 @@ if (quartzContext === undefined) {
   );
 }
 
-// Synth fails on any AwsSolutions finding that is not acknowledged with a reason.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Synth fails on any cdk-nag or Control Tower (cfn-guard) finding not acknowledged with a reason.
+addPolicyChecks(app);

@@ -30,7 +30,7 @@ export interface RouteAccess {
   signsPageKeys?: boolean;
 }
 
-const { intent, bankAccount, account, apiKey, rateLimit } = KEY_PREFIXES;
+const { intent, bankAccount, account, apiKey, rateLimit, idempotency } = KEY_PREFIXES;
 
 /**
  * Least privilege per route, from the DynamoDB commands its code path sends and the kinds of item
@@ -38,12 +38,13 @@ const { intent, bankAccount, account, apiKey, rateLimit } = KEY_PREFIXES;
  */
 export const ROUTE_ACCESS: Readonly<Record<RouteId, RouteAccess>> = {
   // Reads the API key and a payment's bank account, counts the request, puts the new intent.
-  // Building the authorization URL needs only the client id, not the secret.
+  // With an idempotency key: reads, claims and completes its record, and reads the intent bound to
+  // it. Building the authorization URL needs only the client id, not the secret.
   CreateIntent: {
     table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
-      { actions: ['dynamodb:PutItem'], keyPrefixes: [intent] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount, intent, idempotency] },
+      { actions: ['dynamodb:PutItem'], keyPrefixes: [intent, idempotency] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit, idempotency] },
     ],
     readsQuartzClientSecrets: false,
   },

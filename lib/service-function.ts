@@ -1,12 +1,15 @@
 import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability/metrics';
 import { TIME_BUDGET } from '../functions/shared/time-budget';
 import { HANDLER_BUNDLING } from './bundling-options';
+import { acknowledgeGuardRule, GUARD_RULES } from './policy-checks';
 
 /** From the one time budget (functions/shared/time-budget.ts), where the reasons are. */
 export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGET.functionTimeoutMs / 1_000;
@@ -19,12 +22,17 @@ export interface ServiceFunctionProps {
   handlerDir: string;
   description: string;
   environment: Record<string, string>;
-  logRetention?: logs.RetentionDays;
+  /** Encrypts the function's log group; the key policy must let CloudWatch Logs use it. */
+  logEncryptionKey: kms.IKey;
 }
+
+/** A year, the least Control Tower accepts (CT.CLOUDWATCH.PR.2): requests are audited by their logs. */
+export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
 /**
  * A service Lambda function with the defaults set once: latest Node.js on Graviton, JSON logs into
- * its own log group, active tracing, and an ESM bundle built by the local esbuild (no Docker).
+ * its own encrypted log group, active tracing, Powertools' service name and metrics namespace, and an
+ * ESM bundle built by the local esbuild (no Docker).
  */
 export class ServiceFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -36,7 +44,8 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: LOG_RETENTION,
+      encryptionKey: props.logEncryptionKey,
     });
 
     // Our own role instead of the generated one with AWSLambdaBasicExecutionRole: that managed
@@ -68,6 +77,9 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...props.environment,
+        // Read by Powertools (logger, metrics, tracer); the same constants the alarms watch.
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // The bundle is minified: without this, stack traces in the logs point into index.mjs.
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -88,6 +100,12 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     });
     // A stable logical id (`CreateIntentFunction`), the name `sam local invoke` and the README use.
     (this.function.node.defaultChild as lambda.CfnFunction).overrideLogicalId(id);
+
+    acknowledgeGuardRule(
+      this.function,
+      GUARD_RULES.lambdaInVpc,
+      'The function reaches only public endpoints: DynamoDB, Secrets Manager and X-Ray (AWS APIs, signed with its role over TLS) and the bank on the internet. A VPC would hold nothing it needs and add NAT gateways (for the bank) and interface endpoints (for Secrets Manager and X-Ray) at a monthly cost per Availability Zone, and no control that IAM and TLS do not already give.',
+    );
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions.
     Validations.of(this.role).acknowledge({

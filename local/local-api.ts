@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../functions/routes';
-import { RouteNotFoundError } from '../functions/shared/domain/errors';
+import { BadRequestError, RouteNotFoundError } from '../functions/shared/domain/errors';
 import { toErrorResponse } from '../functions/shared/http/error-response';
 import { TIME_BUDGET } from '../functions/shared/time-budget';
 
@@ -40,22 +41,24 @@ export function createLocalApi(options: LocalApiOptions): Server {
     return handler;
   };
 
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     const requestId = randomUUID();
     try {
+      const url = requestUrl(request);
       const body = await readBody(request);
-      const url = new URL(request.url ?? '/', 'http://local');
       for (const page of options.pages ?? []) {
         if (await page(request, response, body)) return;
       }
       const found = matchers
-        .map(({ route, match }) => ({ route, pathParameters: match(url.pathname) }))
-        .find(({ route, pathParameters }) => pathParameters && route.method === request.method);
-      if (!found?.pathParameters) {
+        .filter(({ route }) => route.method === request.method)
+        .map(({ route, match }) => ({ route, rawParameters: match(url.pathname) }))
+        .find(({ rawParameters }) => rawParameters !== undefined);
+      if (!found?.rawParameters) {
         send(response, toErrorResponse(new RouteNotFoundError(), requestId));
         return;
       }
-      const event = proxyEvent(request, url, body, found.route, found.pathParameters, requestId);
+      const pathParameters = decodePathParameters(found.rawParameters);
+      const event = proxyEvent(request, url, body, found.route, pathParameters, requestId);
       const handler = await handlerFor(found.route);
       const result = (await handler(
         event,
@@ -63,12 +66,35 @@ export function createLocalApi(options: LocalApiOptions): Server {
       )) as APIGatewayProxyResult;
       send(response, result);
     } catch (error) {
-      // The handlers answer their own errors; reaching here means the local API itself failed.
+      // The connection broke while the body was read (the client left, or sent a body Node could not
+      // parse and answered itself, below): there is no one left to answer.
+      if (request.destroyed && !request.complete) return;
+      // The handlers answer their own errors; reaching here means the request could not be read
+      // (a contract 400, as API Gateway refuses it) or the local API itself failed.
       send(response, toErrorResponse(error, requestId));
     }
   });
+  server.on('clientError', answerUnreadableRequest);
+  return server;
 }
 
+/** API Gateway's payload quota (10 MB); the functions refuse far smaller bodies themselves. */
+export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The request target as a URL, parsed as the pages parse it. A target no URL parser accepts
+ * (`//[`) is a malformed request: API Gateway refuses it with a 4xx, which the stack's gateway
+ * responses turn into the contract's 400.
+ */
+function requestUrl(request: IncomingMessage): URL {
+  try {
+    return new URL(request.url ?? '/', 'http://local');
+  } catch {
+    throw new BadRequestError('path is not a valid URL path');
+  }
+}
+
+/** Matches a path against a route template; the parameters stay percent-encoded, as sent. */
 function pathMatcher(template: string): (path: string) => Record<string, string> | undefined {
   const names: string[] = [];
   const pattern = template
@@ -84,8 +110,26 @@ function pathMatcher(template: string): (path: string) => Record<string, string>
   return (path) => {
     const match = regex.exec(path);
     if (!match) return undefined;
-    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, index) => [name, match[index + 1] ?? '']));
   };
+}
+
+/**
+ * Decodes path parameters as API Gateway does before it calls a function. A parameter that is not
+ * valid percent-encoding of UTF-8 (`%`, `%E0%A4%A`, `%C3`) names no value at all, so no id: it is
+ * a malformed request (400 naming the parameter), not a 5xx, which would tell the client to retry
+ * what can never succeed, and not the 403 reserved for well-formed ids the service never issued.
+ */
+function decodePathParameters(raw: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, value]) => {
+      try {
+        return [name, decodeURIComponent(value)];
+      } catch {
+        throw new BadRequestError(`${name} is not valid percent-encoding`);
+      }
+    }),
+  );
 }
 
 function proxyEvent(
@@ -96,14 +140,7 @@ function proxyEvent(
   pathParameters: Record<string, string>,
   requestId: string,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] ?? '';
-    const value = request.rawHeaders[i + 1] ?? '';
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
-  }
+  const { headers, multiValueHeaders } = gatewayHeaders(request.rawHeaders);
   const query = [...url.searchParams.keys()];
   const now = new Date();
   return {
@@ -142,6 +179,30 @@ function proxyEvent(
   };
 }
 
+/**
+ * Headers as API Gateway hands them to a function: names are case-insensitive, so the repeats of a
+ * header, in any spelling, become one entry under its first spelling, `headers` holding the last
+ * value and `multiValueHeaders` all of them. Objects without a prototype, so that a header named
+ * `constructor` or `__proto__` is just a header.
+ */
+function gatewayHeaders(rawHeaders: string[]): {
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+} {
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
+  const spellings = new Map<string, string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const spelled = rawHeaders[i] ?? '';
+    const value = rawHeaders[i + 1] ?? '';
+    const name = spellings.get(spelled.toLowerCase()) ?? spelled;
+    spellings.set(spelled.toLowerCase(), name);
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  return { headers, multiValueHeaders };
+}
+
 function lambdaContext(route: Route, requestId: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
@@ -160,13 +221,49 @@ function lambdaContext(route: Route, requestId: string, timeoutMs: number): Cont
   };
 }
 
+/**
+ * The body as UTF-8 text. Above API Gateway's payload quota the rest is read and dropped (so the
+ * connection stays usable) and the request is refused with the contract's 400, as the stack's
+ * gateway responses answer the gateway's own 413.
+ */
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= GATEWAY_MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (bytes > GATEWAY_MAX_PAYLOAD_BYTES) {
+        reject(new BadRequestError(`body must be at most ${GATEWAY_MAX_PAYLOAD_BYTES} bytes`));
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
+}
+
+/**
+ * A request Node's HTTP parser cannot read (a character not allowed in a header, headers too
+ * large, a broken chunked body) never reaches a route: it gets the contract's 400 with a request
+ * id, as API Gateway's own refusals get it from the stack's gateway responses, not Node's bare one.
+ */
+function answerUnreadableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { statusCode, headers, body } = toErrorResponse(
+    new BadRequestError('request is not valid HTTP'),
+    randomUUID(),
+  );
+  const head = [
+    `HTTP/1.1 ${statusCode} Bad Request`,
+    ...Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyResult): void {

@@ -1,5 +1,4 @@
-import { createIntent } from '../shared/domain/create-intent';
-import { toIntentResponse } from '../shared/domain/intent-response';
+import { createIntentOnce } from '../shared/domain/create-intent-once';
 import {
   type CreateIntentBody,
   createIntentBodySchema,
@@ -7,9 +6,9 @@ import {
 } from '../shared/domain/schemas';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
 
-/** POST /api/bank-account-connection-intents */
-export const createIntentAction: RouteAction<CreateIntentBody> = async ({ body, principal, services }) =>
-  toIntentResponse(await createIntent(services, principal, body));
+/** POST /api/bank-account-connection-intents (at most one intent per idempotency key) */
+export const createIntentAction: RouteAction<CreateIntentBody> = ({ body, principal, services, deadline }) =>
+  createIntentOnce(services, principal, body, deadline);
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
   apiHandler(

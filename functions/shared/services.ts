@@ -10,16 +10,19 @@ import type {
   ApiKeyStore,
   BankAccountListStore,
   BankAccountStore,
+  IdempotencyStore,
   IntentDependencies,
   IntentListStore,
   IntentStore,
   RateLimitStore,
 } from './domain/ports';
 import { logger } from './observability/logger';
+import { traced, tracer } from './observability/tracer';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
 import { QuartzProvider } from './provider/quartz-provider';
 import { ApiKeyRepository } from './repository/api-key-repository';
 import { BankAccountRepository } from './repository/bank-account-repository';
+import { IdempotencyRepository } from './repository/idempotency-repository';
 import { IntentRepository } from './repository/intent-repository';
 import { RateLimitRepository } from './repository/rate-limit-repository';
 import { translateStoreErrors } from './repository/store-errors';
@@ -32,6 +35,7 @@ export interface Services extends IntentDependencies {
   apiKeys: ApiKeyStore;
   rateLimits: RateLimitStore;
   pageKeys: PageKeys;
+  idempotency: IdempotencyStore;
 }
 
 export interface ServiceOverrides {
@@ -41,11 +45,13 @@ export interface ServiceOverrides {
 
 /** Builds the adapters for one configuration; clients are created here, once. */
 export function buildServices(config: ServiceConfig, overrides: ServiceOverrides = {}): Services {
+  // Where tracing is on, it starts here: every fetch from now on (the bank) is traced.
+  tracer();
   const client = overrides.dynamo ?? createDocumentClient();
   const repository = { client, tableName: config.tableName };
   let secretsManager: SecretsManagerClient | undefined;
   const secrets = () => {
-    secretsManager ??= new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() });
+    secretsManager ??= traced(new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() }));
     return secretsManager;
   };
   const quartz = (settings: QuartzConfig) => {
@@ -68,6 +74,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     bankAccounts: new BankAccountRepository(repository),
     apiKeys: new ApiKeyRepository(repository),
     rateLimits: new RateLimitRepository(repository),
+    idempotency: new IdempotencyRepository(repository),
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -101,7 +108,8 @@ export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): Dyna
     maxAttempts: TIME_BUDGET.dynamoMaxAttempts,
   });
   translateStoreErrors(client);
-  return DynamoDBDocumentClient.from(client, {
+  // The document client shares this client's middleware stack, and so its tracing.
+  return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

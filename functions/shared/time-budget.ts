@@ -38,6 +38,16 @@ export interface TimeBudget {
   /** How long a caller that lost the claim race waits for the winner's outcome. */
   readonly waitForWinnerMs: number;
   readonly pollIntervalMs: number;
+  /**
+   * How long a create holds its idempotency key before another call may take the key over. As for
+   * the authorize claim, one timeout plus the clock-skew margin: a running create is never overtaken.
+   */
+  readonly idempotencyLeaseMs: number;
+  /**
+   * How long a create waits for a running create with the same idempotency key before answering a
+   * retryable 503: as long as one provider request (a slow discovery) may hold the first one up.
+   */
+  readonly waitForIdempotentRequestMs: number;
 }
 
 const FUNCTION_TIMEOUT_MS = 20_000;
@@ -55,4 +65,6 @@ export const TIME_BUDGET: TimeBudget = {
   claimLeaseMs: FUNCTION_TIMEOUT_MS + CLOCK_SKEW_MARGIN_MS,
   waitForWinnerMs: 5_000,
   pollIntervalMs: 200,
+  idempotencyLeaseMs: FUNCTION_TIMEOUT_MS + CLOCK_SKEW_MARGIN_MS,
+  waitForIdempotentRequestMs: 5_000,
 };

@@ -177,10 +177,21 @@ export type Effect =
   | 'bankAccount.reserveNumber'
   | 'bankAccount.put'
   | 'bankAccount.markConsent'
-  | 'bank.redeem';
+  | 'bank.redeem'
+  | 'idempotency.claimNew'
+  | 'idempotency.takeOver'
+  | 'idempotency.complete'
+  | 'idempotency.releaseClaim'
+  | 'idempotency.releaseKey';
 
 /** Everything an invocation does through its ports: its effects and its reads. */
-export type Step = Effect | 'intent.get' | 'bankAccount.get' | 'bankAccount.getNumber' | 'bank.accounts';
+export type Step =
+  | Effect
+  | 'intent.get'
+  | 'bankAccount.get'
+  | 'bankAccount.getNumber'
+  | 'bank.accounts'
+  | 'idempotency.get';
 
 /**
  * The process dies at the invocation's `at`-th effect (1-based): `before` it is sent (nothing of it

@@ -20,7 +20,11 @@ export function storeIntent(initial: ConnectionIntent): { current: () => Record<
   return { current: () => item };
 }
 
-function applyUpdate(item: Record<string, unknown>, input: UpdateCommandInput): Record<string, unknown> {
+/** An item after the SET and REMOVE clauses of an update (ADD and conditions are not applied). */
+export function applyUpdate(
+  item: Record<string, unknown>,
+  input: UpdateCommandInput,
+): Record<string, unknown> {
   const names = input.ExpressionAttributeNames ?? {};
   const values = input.ExpressionAttributeValues ?? {};
   const next = { ...item };

@@ -6,19 +6,40 @@ import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { BankAccount, ConnectionIntent, CreateIntentBody } from './schemas';
 
+export type CreateDependencies = Pick<IntentDependencies, 'intents' | 'bankAccounts' | 'provider' | 'clock'>;
+
 export async function createIntent(
-  deps: Pick<IntentDependencies, 'intents' | 'bankAccounts' | 'provider' | 'clock'>,
+  deps: CreateDependencies,
   principal: Principal,
   body: CreateIntentBody,
 ): Promise<ConnectionIntent> {
+  const intent = await prepareIntent(deps, principal, body, newId());
+  await deps.intents.create(intent);
+  return intent;
+}
+
+/** Only an account owner creates intents, and only for its own account. */
+export function requireCreateAllowed(principal: Principal, body: CreateIntentBody): void {
   requireAccountOwner(principal);
   if (body.accountId !== principal.accountId) throw new ForbiddenError();
+}
+
+/**
+ * Everything of a create but the write: the checks, and the authorization request at the bank for
+ * an intent of the given id. Nothing is stored, so a failure here leaves no trace.
+ */
+export async function prepareIntent(
+  deps: Omit<CreateDependencies, 'intents'>,
+  principal: Principal,
+  body: CreateIntentBody,
+  id: string,
+): Promise<ConnectionIntent> {
+  requireCreateAllowed(principal, body);
   const test = body.test === true;
   const bankAccount = body.bankAccountId
     ? await paymentBankAccount(deps, principal, body.bankAccountId, test)
     : undefined;
 
-  const id = newId();
   // The state carries the intent id so the redirect target can tell which intent came back;
   // the random half makes it unguessable.
   const state = `${id}.${newId()}`;
@@ -43,12 +64,11 @@ export async function createIntent(
     ...(bankAccount ? { bankAccountId: bankAccount.id } : {}),
     oauth: { state, codeVerifier },
   };
-  await deps.intents.create(intent);
   return intent;
 }
 
 async function paymentBankAccount(
-  deps: Pick<IntentDependencies, 'bankAccounts'>,
+  deps: Pick<CreateDependencies, 'bankAccounts'>,
   principal: Principal,
   bankAccountId: string,
   test: boolean,

@@ -137,6 +137,21 @@ export class AuthorizationInProgressError extends ApiError {
 }
 
 /**
+ * 503: another create with the same idempotency key is still running and did not finish within the
+ * wait; it creates the one intent, so retrying shortly answers it.
+ */
+export class IdempotentRequestInProgressError extends ApiError {
+  readonly statusCode = 503;
+  override readonly retryAfterSeconds = 1;
+  constructor() {
+    super(
+      'IDEMPOTENT_REQUEST_IN_PROGRESS',
+      'A request with this idempotencyKey is still being processed; retry shortly for its answer.',
+    );
+  }
+}
+
+/**
  * A conditional write lost against a concurrent one (the repository's translation of DynamoDB's
  * ConditionalCheckFailedException). Use cases catch it where losing is expected; if it escapes,
  * the state is unchanged and a retry is safe.

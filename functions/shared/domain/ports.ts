@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import type { IdempotencyClaim, IdempotencyRecord } from './idempotency';
 import type { IntentPosition } from './intent-page';
 import type {
   ApiKey,
@@ -6,6 +7,7 @@ import type {
   ConnectionIntent,
   IntentClaim,
   IntentGrant,
+  IntentResponse,
   IntentType,
   ProviderAccount,
 } from './schemas';
@@ -86,6 +88,40 @@ export interface ApiKeyAdminStore extends ApiKeyStore {
    * StateConflictError if the name no longer points at `current`.
    */
   replace(current: ApiKey, next: ApiKey): Promise<void>;
+}
+
+/**
+ * The records of create's idempotency keys, one per (account, key). Every write is conditional; a
+ * lost condition throws StateConflictError.
+ */
+export interface IdempotencyStore {
+  /** Strongly consistent read. */
+  get(accountId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Writes `record` (in progress, with its claim and a new intent id) if the key has no record, or
+   * only one that was released or is past its retention at `now` (epoch ms).
+   */
+  claimNew(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord>;
+  /**
+   * Records `claim` on a record still in progress for `requestHash` whose claim was released or ran
+   * out at `now`, keeping its intent id; answers the record as it now stands.
+   */
+  takeOver(
+    accountId: string,
+    key: string,
+    requestHash: string,
+    claim: IdempotencyClaim,
+    now: number,
+  ): Promise<IdempotencyRecord>;
+  /** Saves the answer and marks the record done, if `claimId` still holds it. */
+  complete(accountId: string, key: string, claimId: string, response: IntentResponse): Promise<void>;
+  /**
+   * Drops the claim but keeps the record bound to its request and intent id (the intent may have
+   * been written), if `claimId` still holds it: the same request may take over at once.
+   */
+  releaseClaim(accountId: string, key: string, claimId: string): Promise<void>;
+  /** Frees the key for any request (nothing was written under it), if `claimId` still holds it. */
+  releaseKey(accountId: string, key: string, claimId: string): Promise<void>;
 }
 
 export interface RateLimitStore {

@@ -24,12 +24,22 @@ export const crn = z.string().startsWith('crn:');
 
 // ---- request bodies ----------------------------------------------------------------------------
 
+/** The family's idempotency key: 1–255 characters of printable ASCII, chosen by the client. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((key) => /^[\x20-\x7E]{1,255}$/.test(key), {
+    message: 'idempotencyKey must be 1 to 255 characters of printable ASCII',
+  });
+
 export const createIntentBodySchema = z
   .strictObject({
     accountId: nonEmptyString,
     type: intentTypeSchema,
     bankAccountId: nonEmptyString.optional(),
     test: z.boolean().optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.type === 'quartz-payment' && body.bankAccountId === undefined) {

@@ -9,9 +9,14 @@ export function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown
   throw new BadRequestError(issue ? describeIssue(issue, input) : 'body is invalid');
 }
 
+/** Field names come from the client: one that is absurdly long is cut short in the answer (and the log). */
+const MAX_FIELD_NAME = 64;
+const shorten = (name: string): string =>
+  name.length > MAX_FIELD_NAME ? `${name.slice(0, MAX_FIELD_NAME)}…` : name;
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  if (issue.code === 'unrecognized_keys') return `${issue.keys[0]} is not allowed`;
+  const field = issue.path.length > 0 ? issue.path.map((key) => shorten(String(key))).join('.') : 'body';
+  if (issue.code === 'unrecognized_keys') return `${shorten(issue.keys[0] ?? '')} is not allowed`;
   if (issue.code === 'custom') return issue.message;
   if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) return `${field} is required`;
   switch (issue.code) {

@@ -8,6 +8,7 @@ import { parseOrBadRequest } from '../domain/validation';
 import { currentDeadline } from '../invocation-scope';
 import { type Services, servicesFromEnvironment } from '../services';
 import { TIME_BUDGET, type TimeBudget } from '../time-budget';
+import { bodySizeLimit } from './body-limit';
 import { apiKeyAuthentication, contractResponses, jsonBody, jsonResponse, noBody } from './middlewares';
 import { queryParameters } from './query-parameters';
 import type { RequestContext } from './request-log';
@@ -76,6 +77,7 @@ export function apiHandler<Body, Query>(
     .use(httpHeaderNormalizer())
     .use(contractResponses())
     .use(apiKeyAuthentication(services, operation.rateLimitBudget))
+    .use(bodySizeLimit())
     .use('bodySchema' in operation ? jsonBody() : noBody())
     .handler(async (event, context) => {
       const deadline = currentDeadline();

@@ -9,12 +9,14 @@ import { BadRequestError } from '../domain/errors';
 export function queryParameters(event: APIGatewayProxyEvent): Record<string, string> {
   const values = event.multiValueQueryStringParameters;
   if (!values) return definedValues(event.queryStringParameters ?? {});
-  const single: Record<string, string> = {};
+  const single: [string, string][] = [];
   for (const [name, given = []] of Object.entries(values)) {
     if (given.length > 1) throw new BadRequestError(`${name} must be given once`);
-    if (given[0] !== undefined) single[name] = given[0];
+    if (given[0] !== undefined) single.push([name, given[0]]);
   }
-  return single;
+  // Built from entries, not by assignment: `__proto__` stays a parameter (which the strict schema
+  // then refuses) instead of silently setting the object's prototype.
+  return Object.fromEntries(single);
 }
 
 function definedValues(parameters: Record<string, string | undefined>): Record<string, string> {

@@ -3,6 +3,7 @@ import { systemClock } from '../domain/clock';
 import { deadlineAt } from '../domain/deadline';
 import { DeadlineExceededError } from '../domain/errors';
 import { runWithDeadline } from '../invocation-scope';
+import { recordOutcome } from '../observability/record-outcome';
 import { TIME_BUDGET, type TimeBudget } from '../time-budget';
 import { toErrorResponse } from './error-response';
 import { logRequest, requestIdOf } from './request-log';
@@ -34,6 +35,7 @@ export function withinTimeBudget(chain: ProxyHandler, budget: TimeBudget = TIME_
     try {
       const response = await Promise.race([runWithDeadline(deadline, () => chain(event, context)), timedOut]);
       logRequest(event, response, startedAt, requestId, context);
+      recordOutcome(event, response);
       return response;
     } finally {
       clearTimeout(timer);

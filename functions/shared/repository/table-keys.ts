@@ -17,6 +17,7 @@ export const KEY_PREFIXES = {
   account: 'ACCOUNT#',
   apiKey: 'API_KEY#',
   rateLimit: 'RATE_LIMIT#',
+  idempotency: 'IDEMPOTENCY#',
 } as const;
 export type KeyPrefix = (typeof KEY_PREFIXES)[keyof typeof KEY_PREFIXES];
 
@@ -54,7 +55,16 @@ export const rateLimitKey = (accountId: string, budget: string, windowStart: num
   sk: `WINDOW#${windowStart}`,
 });
 
-/** Epoch seconds after which DynamoDB may delete an item (used by the rate-limit counters). */
+/**
+ * One record per idempotency key of create, under the account it is scoped to. The sort key holds
+ * the client's key as sent (printable ASCII, at most 255 characters).
+ */
+export const idempotencyRecordKey = (accountId: string, key: string): TableKey => ({
+  pk: `${KEY_PREFIXES.idempotency}${accountId}`,
+  sk: `KEY#${key}`,
+});
+
+/** Epoch seconds after which DynamoDB may delete an item (rate-limit counters, idempotency records). */
 export const TIME_TO_LIVE_ATTRIBUTE = 'ttl';
 
 /**

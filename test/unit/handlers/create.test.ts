@@ -147,6 +147,10 @@ describe('create: 400 names the field and stores nothing', () => {
     [{ accountId: ACCOUNT_ID, type: 'quartz-accounts', test: 'yes' }, 'test must be a boolean'],
     [{ accountId: ACCOUNT_ID, type: 'quartz-accounts', colour: 'red' }, 'colour is not allowed'],
     [
+      { accountId: ACCOUNT_ID, type: 'quartz-accounts', ['k'.repeat(5_000)]: 1 },
+      `${'k'.repeat(64)}… is not allowed`,
+    ],
+    [
       { accountId: ACCOUNT_ID, type: 'quartz-payment' },
       'bankAccountId is required when type is quartz-payment',
     ],

@@ -32,4 +32,11 @@ describe('the time budget of one invocation', () => {
     expect(budget.waitForWinnerMs).toBeLessThan(answerWindow);
     expect(budget.pollIntervalMs).toBeLessThan(budget.waitForWinnerMs);
   });
+
+  it('holds an idempotency key longer than any create runs, and waits for a running one well inside the answer', () => {
+    expect(budget.idempotencyLeaseMs).toBeGreaterThan(budget.functionTimeoutMs);
+    expect(budget.waitForIdempotentRequestMs).toBeGreaterThanOrEqual(budget.providerRequestTimeoutMs);
+    expect(budget.waitForIdempotentRequestMs).toBeLessThan(budget.functionTimeoutMs - budget.answerMarginMs);
+    expect(budget.pollIntervalMs).toBeLessThan(budget.waitForIdempotentRequestMs);
+  });
 });

@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { IntentsStack } from '../../../lib/intents-stack';
+import { addPolicyChecks } from '../../../lib/policy-checks';
 import type { QuartzSettings } from '../../../lib/quartz-settings';
 
 /** Distinct from the placeholders, so a test can tell that the props reach the functions. */
@@ -27,10 +28,29 @@ export interface SynthesizedStack {
   assembly: CloudAssembly;
 }
 
-export function synthesizeIntentsStack(quartz: QuartzSettings = QUARTZ): SynthesizedStack {
-  // As the CDK CLI does, so the functions carry the `aws:asset:path` metadata `sam local invoke` reads.
-  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+export interface SynthesisOptions {
+  quartz?: QuartzSettings;
+  /** Bundle the functions with esbuild (slow); tests that read no bundle skip it. */
+  bundle?: boolean;
+}
+
+/**
+ * Synthesizes the stack as `npm run synth` does, policy checks included: a finding nobody
+ * acknowledged fails the synthesis, and so the test that asked for it.
+ */
+export function synthesizeIntentsStack({
+  quartz = QUARTZ,
+  bundle = true,
+}: SynthesisOptions = {}): SynthesizedStack {
+  const app = new App({
+    context: {
+      // As the CDK CLI does, so the functions carry the `aws:asset:path` metadata `sam local invoke` reads.
+      'aws:cdk:enable-asset-metadata': true,
+      ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
   const stack = new IntentsStack(app, 'BankAccountConnectionIntents', { quartz });
+  addPolicyChecks(app);
   const template = Template.fromStack(stack);
   // Cached by the synthesis above: no second bundling.
   const assembly = app.synth();

@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ROUTES } from '../../../functions/routes';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../functions/shared/observability/metrics';
 import {
   actionsOf,
   isRefTo,
   logicalIdOf,
+  type PolicyStatement,
   QUARTZ,
   resource,
   SYNTH_TIMEOUT_MS,
@@ -26,6 +28,7 @@ const tableId = () => logicalIdOf(template, 'AWS::DynamoDB::Table', 'Table');
 const secretId = (environment: 'Live' | 'Test') =>
   logicalIdOf(template, 'AWS::SecretsManager::Secret', `Quartz${environment}ClientSecret`);
 const pageKeySecretId = () => logicalIdOf(template, 'AWS::SecretsManager::Secret', 'PageKeySecret');
+const keyId = () => logicalIdOf(template, 'AWS::KMS::Key', 'EncryptionKey');
 
 describe('table', () => {
   it('is one on-demand table keyed by string pk and sk, with point-in-time recovery', () => {
@@ -84,7 +87,7 @@ describe('functions', () => {
     }
   });
 
-  it('log JSON into their own log group, which expires its events', () => {
+  it('log JSON into their own log group, encrypted, which keeps its events a year', () => {
     for (const route of ROUTES) {
       const { LoggingConfig } = resource(template, functionIdOf(route.id)).Properties as {
         LoggingConfig: { LogFormat: string; LogGroup: { Ref: string } };
@@ -93,7 +96,10 @@ describe('functions', () => {
       expect(LoggingConfig.LogFormat).toBe('JSON');
       const logGroup = resource(template, LoggingConfig.LogGroup.Ref);
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-      expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
+      expect(logGroup.Properties).toMatchObject({
+        RetentionInDays: 365,
+        KmsKeyId: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+      });
     }
   });
 
@@ -124,6 +130,8 @@ describe('functions', () => {
       QUARTZ_TEST_ISSUER: QUARTZ.test.issuer,
       QUARTZ_TEST_CLIENT_ID: QUARTZ.test.clientId,
       QUARTZ_TEST_REDIRECT_URI: QUARTZ.test.redirectUri,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     };
 
@@ -194,9 +202,14 @@ describe('permissions', () => {
         )
         .sort();
 
-    expect(leadingKeys('CreateIntent', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
-    expect(leadingKeys('CreateIntent', 'dynamodb:PutItem')).toEqual(['INTENT#*']);
-    expect(leadingKeys('CreateIntent', 'dynamodb:UpdateItem')).toEqual(['RATE_LIMIT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:GetItem')).toEqual([
+      'API_KEY#*',
+      'BANK_ACCOUNT#*',
+      'IDEMPOTENCY#*',
+      'INTENT#*',
+    ]);
+    expect(leadingKeys('CreateIntent', 'dynamodb:PutItem')).toEqual(['IDEMPOTENCY#*', 'INTENT#*']);
+    expect(leadingKeys('CreateIntent', 'dynamodb:UpdateItem')).toEqual(['IDEMPOTENCY#*', 'RATE_LIMIT#*']);
     expect(leadingKeys('AuthorizeIntent', 'dynamodb:GetItem')).toEqual([
       'ACCOUNT#*',
       'API_KEY#*',
@@ -382,7 +395,7 @@ describe('REST API', () => {
     });
   });
 
-  it('writes JSON access logs to a log group that expires its events', () => {
+  it('writes JSON access logs to an encrypted log group that keeps them a year', () => {
     const stage = resource(template, logicalIdOf(template, 'AWS::ApiGateway::Stage', 'Api'));
     const { DestinationArn, Format } = stage.Properties.AccessLogSetting as {
       DestinationArn: { 'Fn::GetAtt': [string, string] };
@@ -391,7 +404,10 @@ describe('REST API', () => {
 
     const logGroup = resource(template, DestinationArn['Fn::GetAtt'][0]);
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties.RetentionInDays).toEqual(expect.any(Number));
+    expect(logGroup.Properties).toMatchObject({
+      RetentionInDays: 365,
+      KmsKeyId: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+    });
     expect(JSON.parse(Format)).toMatchObject({
       requestId: '$context.requestId',
       httpMethod: '$context.httpMethod',
@@ -454,11 +470,18 @@ describe('gateway responses', () => {
 });
 
 describe('outputs', () => {
-  it('are the API URL, the table name and the two secret ARNs', () => {
+  it('are the API URL, the table name, the two secret ARNs, the alarm topic and the dashboard', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'QuartzLiveClientSecretArn', 'QuartzTestClientSecretArn', 'TableName'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'DashboardName',
+        'QuartzLiveClientSecretArn',
+        'QuartzTestClientSecretArn',
+        'TableName',
+      ].sort(),
     );
     expect(outputs.TableName?.Value).toEqual({ Ref: tableId() });
     expect(isRefTo(outputs.QuartzLiveClientSecretArn?.Value, secretId('Live'))).toBe(true);
@@ -479,5 +502,73 @@ describe('template', () => {
     for (const route of ROUTES) {
       expect(functionIdOf(route.id)).toBe(`${route.id}Function`);
     }
+  });
+
+  it('keeps the logical ids of what a deployment must not replace, whatever part holds it', () => {
+    // A new id replaces the resource: the retained table and secrets would be orphaned with their
+    // data, the API would get a new URL, and its stage, paths and methods would clash with the old.
+    const stable = [
+      'TableCD117FA1',
+      'QuartzLiveClientSecret94127F27',
+      'QuartzTestClientSecret729B434F',
+      'ApiF70053CD',
+      'ApiDeploymentStagev102147F91',
+      'ApiAccountA18C9B29',
+      'ApiCloudWatchRole73EC6FC4',
+      'ApiAccessLogsE9DF007D',
+      'Apiapi0E601135',
+      'ApiapibankaccountconnectionintentsE0FD3585',
+      'ApiapibankaccountconnectionintentsPOSTBF6EB7AA',
+      'ApiapibankaccountconnectionintentsbankAccountConnectionIntentIdA12CA4F9',
+      'ApiapibankaccountconnectionintentsbankAccountConnectionIntentIdauthorizeDFB2C6D8',
+      'ApiapibankaccountconnectionintentsbankAccountConnectionIntentIdauthorizePOSTF423CD66',
+      'ApiMissingAuthenticationTokenResponseC3FB419F',
+      'ApiThrottledResponse367810C1',
+      'ApiDefault5xxResponse2F041347',
+      'CreateIntentFunction',
+      'CreateIntentFunctionLogGroup10DC8101',
+      'CreateIntentFunctionRole483BCB4E',
+      'AuthorizeIntentFunction',
+      'AuthorizeIntentFunctionLogGroup481FA3F3',
+      'AuthorizeIntentFunctionRole5479A788',
+    ];
+
+    expect(stable.filter((id) => !(id in template.toJSON().Resources))).toEqual([]);
+  });
+});
+
+describe('encryption key', () => {
+  const key = () => resource(template, keyId());
+  const statements = () =>
+    (key().Properties.KeyPolicy as { Statement: (PolicyStatement & { Principal: unknown })[] }).Statement;
+
+  it('rotates, and is retained: the logs written with it stay readable only while it exists', () => {
+    expect(key().Properties.EnableKeyRotation).toBe(true);
+    expect(template.toJSON().Resources[keyId()]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it("lets CloudWatch Logs use it for this account's log groups in this region only", () => {
+    const logs = statements().find((statement) => JSON.stringify(statement.Principal).includes('logs.'));
+
+    expect(actionsOf(logs as PolicyStatement)).toEqual(
+      expect.arrayContaining(['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*']),
+    );
+    expect(JSON.stringify(logs?.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
+    expect(JSON.stringify(logs?.Condition)).toContain(':log-group:*');
+  });
+
+  it('allows grants only for AWS services acting for a resource', () => {
+    expect(statements()).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'kms:CreateGrant',
+        Condition: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
   });
 });
