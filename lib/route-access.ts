@@ -1,22 +1,33 @@
 import { ROUTES } from '../functions/routes';
-import { KEY_PREFIXES, type KeyPrefix } from '../functions/shared/repository/table-keys';
+import {
+  ACCOUNT_TIMELINE_INDEX,
+  KEY_PREFIXES,
+  type KeyPrefix,
+} from '../functions/shared/repository/table-keys';
 
 export type RouteId = (typeof ROUTES)[number]['id'];
 
-type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
 
-/** Item actions on the service table, limited to items whose partition key starts with a prefix. */
+/**
+ * Actions on the service table, or on one of its indexes, limited to the partitions whose key starts
+ * with a prefix (on an index, its own partition key: the account).
+ */
 export interface TableGrant {
-  actions: readonly ItemAction[];
+  actions: readonly TableAction[];
   keyPrefixes: readonly KeyPrefix[];
+  /** The index the actions are for; absent for the table itself. */
+  index?: string;
 }
 
 /** What one route's function may do, and nothing more. */
 export interface RouteAccess {
-  /** No index, scan or batch access: every access is a key lookup. */
+  /** No scan or batch access: every access is a key lookup or a query within one partition. */
   table: readonly TableGrant[];
   /** Only a function that redeems codes at the token endpoint needs the Quartz client secrets. */
   readsQuartzClientSecrets: boolean;
+  /** Only a function that answers by page needs the secret page keys are signed with. */
+  signsPageKeys?: boolean;
 }
 
 const { intent, bankAccount, account, apiKey, rateLimit, idempotency } = KEY_PREFIXES;
@@ -47,7 +58,48 @@ export const ROUTE_ACCESS: Readonly<Record<RouteId, RouteAccess>> = {
     ],
     readsQuartzClientSecrets: true,
   },
+  // Reads the API key and the intent, counts the request.
+  GetIntent: {
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, intent] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+    ],
+    readsQuartzClientSecrets: false,
+  },
+  // Reads the API key, counts the request, queries the account's partition of the index of intents
+  // (which holds intents only), and signs the next page's key.
+  ListIntents: {
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+      { actions: ['dynamodb:Query'], keyPrefixes: [account], index: ACCOUNT_TIMELINE_INDEX.indexName },
+    ],
+    readsQuartzClientSecrets: false,
+    signsPageKeys: true,
+  },
+  // Reads the API key and the bank account, counts the request.
+  GetBankAccount: {
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+    ],
+    readsQuartzClientSecrets: false,
+  },
+  // Reads the API key, counts the request, queries the account's partition for its bank account
+  // number items, then reads each bank account.
+  ListBankAccounts: {
+    table: [
+      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
+      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
+      { actions: ['dynamodb:Query'], keyPrefixes: [account] },
+    ],
+    readsQuartzClientSecrets: false,
+  },
 };
+
+/** The ARN a grant is for: the table's, or its index's (`<table ARN>/index/<name>`). */
+export const grantResourceArn = (tableArn: string, grant: TableGrant): string =>
+  grant.index ? `${tableArn}/index/${grant.index}` : tableArn;
 
 /**
  * The access of one route; fails synth for a route added to the route table without deciding its

@@ -8,7 +8,7 @@ import { ROUTES, type Route } from '../functions/routes';
 import { addContractGatewayResponses } from './contract-gateway-responses';
 import { acknowledgeGuardRule, GUARD_RULES } from './policy-checks';
 import type { QuartzSettings } from './quartz-settings';
-import { routeAccess } from './route-access';
+import { grantResourceArn, routeAccess } from './route-access';
 import { LOG_RETENTION, ServiceFunction } from './service-function';
 import type { ServiceState } from './service-state';
 import { StackPart } from './stack-part';
@@ -18,6 +18,7 @@ export const SAM_LOCAL_VARIABLES = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'QUARTZ_LIVE_CLIENT_SECRET',
   'QUARTZ_TEST_CLIENT_SECRET',
+  'PAGE_KEY_SECRET',
 ];
 
 export const STAGE_NAME = 'v1';
@@ -109,6 +110,7 @@ export class ServiceApi extends StackPart {
         ...(access.readsQuartzClientSecrets
           ? { QUARTZ_LIVE_CLIENT_SECRET_ARN: live.secretArn, QUARTZ_TEST_CLIENT_SECRET_ARN: test.secretArn }
           : {}),
+        ...(access.signsPageKeys ? { PAGE_KEY_SECRET_ARN: state.pageKeySecret.secretArn } : {}),
       },
       logEncryptionKey: state.encryptionKey,
     });
@@ -116,7 +118,7 @@ export class ServiceApi extends StackPart {
       fn.role.addToPolicy(
         new iam.PolicyStatement({
           actions: [...grant.actions],
-          resources: [state.table.tableArn],
+          resources: [grantResourceArn(state.table.tableArn, grant)],
           conditions: {
             'ForAllValues:StringLike': {
               'dynamodb:LeadingKeys': grant.keyPrefixes.map((prefix) => `${prefix}*`),
@@ -129,6 +131,7 @@ export class ServiceApi extends StackPart {
       live.grantRead(fn);
       test.grantRead(fn);
     }
+    if (access.signsPageKeys) state.pageKeySecret.grantRead(fn);
 
     const method = this.api.root.resourceForPath(route.path).addMethod(
       route.method,

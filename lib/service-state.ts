@@ -5,7 +5,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../functions/shared/repository/table-keys';
+import { pageKeySecret } from './page-key-secret';
 import { StackPart } from './stack-part';
+import { addTableIndexes } from './table-indexes';
 
 /**
  * What the service keeps, all retained when the stack is deleted: the table, the two Quartz client
@@ -15,6 +17,8 @@ import { StackPart } from './stack-part';
 export class ServiceState extends StackPart {
   readonly table: dynamodb.Table;
   readonly quartzClientSecrets: { live: secretsmanager.Secret; test: secretsmanager.Secret };
+  /** Signs the page keys of the list operations; read only by the functions that answer by page. */
+  readonly pageKeySecret: secretsmanager.Secret;
   /** Encrypts the log groups (CloudWatch Logs may use it for this account's log groups only). */
   readonly encryptionKey: kms.Key;
 
@@ -32,11 +36,13 @@ export class ServiceState extends StackPart {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    addTableIndexes(this.table);
 
     this.quartzClientSecrets = {
       live: this.quartzClientSecret('QuartzLiveClientSecret', 'live'),
       test: this.quartzClientSecret('QuartzTestClientSecret', 'test (sandbox)'),
     };
+    this.pageKeySecret = pageKeySecret(this);
 
     this.encryptionKey = new kms.Key(this, 'EncryptionKey', {
       description: 'Encrypts the logs and the alarm notifications of the Bank Account Connection Intents API',

@@ -11,6 +11,7 @@ import {
 import dynalite from 'dynalite';
 import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../functions/shared/repository/table-keys';
 import { startDynamoDbLocal } from './dynamodb-local-process';
+import { GLOBAL_SECONDARY_INDEXES, INDEX_ATTRIBUTE_DEFINITIONS } from './table-indexes';
 
 /**
  * The engines the local stack can run the DynamoDB API on: dynalite (in-process, starts in
@@ -86,7 +87,9 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
     AttributeDefinitions: [
       { AttributeName: TABLE_KEY_SCHEMA.partitionKey, AttributeType: 'S' },
       { AttributeName: TABLE_KEY_SCHEMA.sortKey, AttributeType: 'S' },
+      ...INDEX_ATTRIBUTE_DEFINITIONS,
     ],
+    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
   };
 }
 

@@ -19,6 +19,7 @@ import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, localApiHandler } from './local-api';
 import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
+import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -86,6 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamo = settled(dynamoStarted);
     const bundles = settled(bundlesBuilt);
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.engine);
+    await requireTableIndexes(dynamo.endpoint, LOCAL_TABLE_NAME);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     const repository = { client, tableName: LOCAL_TABLE_NAME };
     const apiKeys = new ApiKeyRepository(repository);
@@ -126,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // A new key each start: page keys of an earlier run are refused, as after a rotation in AWS.
+      PAGE_KEY_SECRET: randomBytes(32).toString('base64url'),
     };
     for (const { name, clientId, clientSecret, bank } of banks) {
       issuers[name] = bank.issuer;

@@ -9,7 +9,12 @@ export const SAM_ENV_FILE = path.join('.local', 'sam-env.json');
  * stack runs the handlers with. The secret ARNs are blanked so the functions use the local secrets.
  */
 export function samEnvVars(environment: Record<string, string>): Record<string, Record<string, string>> {
-  const local = { ...environment, QUARTZ_LIVE_CLIENT_SECRET_ARN: '', QUARTZ_TEST_CLIENT_SECRET_ARN: '' };
+  const local = {
+    ...environment,
+    QUARTZ_LIVE_CLIENT_SECRET_ARN: '',
+    QUARTZ_TEST_CLIENT_SECRET_ARN: '',
+    PAGE_KEY_SECRET_ARN: '',
+  };
   return Object.fromEntries(ROUTES.map((route) => [`${route.id}Function`, local]));
 }
 

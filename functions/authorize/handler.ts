@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { authorizeIntent } from '../shared/domain/authorize-intent';
 import { type AuthorizeIntentBody, authorizeIntentBodySchema } from '../shared/domain/schemas';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
@@ -25,6 +26,7 @@ export const buildHandler = (options?: ApiHandlerOptions) =>
     {
       rateLimitBudget: 'authorize-intent',
       bodySchema: authorizeIntentBodySchema,
+      responseSchema: z.strictObject({}),
       action: authorizeIntentAction,
     },
     options,

@@ -1,5 +1,9 @@
 import { createIntentOnce } from '../shared/domain/create-intent-once';
-import { type CreateIntentBody, createIntentBodySchema } from '../shared/domain/schemas';
+import {
+  type CreateIntentBody,
+  createIntentBodySchema,
+  intentResponseSchema,
+} from '../shared/domain/schemas';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
 
 /** POST /api/bank-account-connection-intents (at most one intent per idempotency key) */
@@ -8,7 +12,12 @@ export const createIntentAction: RouteAction<CreateIntentBody> = ({ body, princi
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
   apiHandler(
-    { rateLimitBudget: 'create-intent', bodySchema: createIntentBodySchema, action: createIntentAction },
+    {
+      rateLimitBudget: 'create-intent',
+      bodySchema: createIntentBodySchema,
+      responseSchema: intentResponseSchema,
+      action: createIntentAction,
+    },
     options,
   );
 

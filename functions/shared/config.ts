@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** Where a Quartz client secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
+/** Where a secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
 export type SecretSource = { secretArn: string } | { value: string } | undefined;
 
 export interface QuartzConfig {
@@ -13,6 +13,8 @@ export interface QuartzConfig {
 export interface ServiceConfig {
   tableName: string;
   quartz: { live: QuartzConfig; test: QuartzConfig };
+  /** The key page keys are signed with; only the functions that list by page have it. */
+  pageKeySecret?: SecretSource;
 }
 
 const envSchema = z.object({
@@ -27,6 +29,9 @@ const envSchema = z.object({
   QUARTZ_TEST_REDIRECT_URI: z.url(),
   QUARTZ_TEST_CLIENT_SECRET_ARN: z.string().min(1).optional(),
   QUARTZ_TEST_CLIENT_SECRET: z.string().min(1).optional(),
+  PAGE_KEY_SECRET_ARN: z.string().min(1).optional(),
+  // A plain value for a local run; long enough to be a key, not a password.
+  PAGE_KEY_SECRET: z.string().min(32).optional(),
 });
 
 /** The one place configuration is read; fails fast naming every missing or malformed variable. */
@@ -56,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         clientSecret: secretSource(e.QUARTZ_TEST_CLIENT_SECRET_ARN, e.QUARTZ_TEST_CLIENT_SECRET),
       },
     },
+    pageKeySecret: secretSource(e.PAGE_KEY_SECRET_ARN, e.PAGE_KEY_SECRET),
   };
 }
 

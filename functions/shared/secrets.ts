@@ -2,7 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import type { SecretSource } from './config';
 
 /**
- * Returns a getter that reads the secret once per process and keeps it; a failed read is not kept,
+ * A getter that reads the secret once per process and keeps it; a failed read is not kept,
  * so the next invocation tries again.
  */
 export interface CachedSecret {
@@ -11,10 +11,15 @@ export interface CachedSecret {
   reset(): void;
 }
 
-export function cachedSecret(source: SecretSource, client: () => SecretsManagerClient): CachedSecret {
+/** `name` says which secret in the errors (a Quartz client secret unless told). */
+export function cachedSecret(
+  source: SecretSource,
+  client: () => SecretsManagerClient,
+  name = 'Quartz client secret',
+): CachedSecret {
   let value: Promise<string> | undefined;
   const get = () => {
-    value ??= read(source, client).catch((error: unknown) => {
+    value ??= read(source, client, name).catch((error: unknown) => {
       value = undefined;
       throw error;
     });
@@ -27,10 +32,10 @@ export function cachedSecret(source: SecretSource, client: () => SecretsManagerC
   });
 }
 
-async function read(source: SecretSource, client: () => SecretsManagerClient): Promise<string> {
-  if (!source) throw new Error('No Quartz client secret is configured for this function');
+async function read(source: SecretSource, client: () => SecretsManagerClient, name: string): Promise<string> {
+  if (!source) throw new Error(`No ${name} is configured for this function`);
   if ('value' in source) return source.value;
   const { SecretString } = await client().send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  if (!SecretString) throw new Error('The Quartz client secret is empty');
+  if (!SecretString) throw new Error(`The ${name} is empty`);
   return SecretString;
 }

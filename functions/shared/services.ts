@@ -1,10 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadConfig, type QuartzConfig, type ServiceConfig } from './config';
+import { loadConfig, type QuartzConfig, type SecretSource, type ServiceConfig } from './config';
 import { DeadlineHttpHandler } from './deadline-http-handler';
 import { systemClock } from './domain/clock';
-import type { ApiKeyStore, IdempotencyStore, IntentDependencies, RateLimitStore } from './domain/ports';
+import { ServiceUnavailableError } from './domain/errors';
+import { PageKeys } from './domain/page-keys';
+import type {
+  ApiKeyStore,
+  BankAccountListStore,
+  BankAccountStore,
+  IdempotencyStore,
+  IntentDependencies,
+  IntentListStore,
+  IntentStore,
+  RateLimitStore,
+} from './domain/ports';
+import { logger } from './observability/logger';
 import { traced, tracer } from './observability/tracer';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
 import { QuartzProvider } from './provider/quartz-provider';
@@ -18,8 +30,11 @@ import { cachedSecret } from './secrets';
 import { TIME_BUDGET } from './time-budget';
 
 export interface Services extends IntentDependencies {
+  intents: IntentStore & IntentListStore;
+  bankAccounts: BankAccountStore & BankAccountListStore;
   apiKeys: ApiKeyStore;
   rateLimits: RateLimitStore;
+  pageKeys: PageKeys;
   idempotency: IdempotencyStore;
 }
 
@@ -55,6 +70,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
   };
   return {
     intents: new IntentRepository(repository),
+    pageKeys: new PageKeys(pageKeySecret(config.pageKeySecret, secrets)),
     bankAccounts: new BankAccountRepository(repository),
     apiKeys: new ApiKeyRepository(repository),
     rateLimits: new RateLimitRepository(repository),
@@ -62,6 +78,25 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+/**
+ * The page-key secret, read during the cold start where it lives in Secrets Manager. A read that
+ * fails is a retryable 503 (and is tried again on the next request); the cause is logged.
+ */
+function pageKeySecret(source: SecretSource, client: () => SecretsManagerClient): () => Promise<string> {
+  const secret = cachedSecret(source, client, 'page key secret');
+  if (source && 'secretArn' in source) secret().catch(() => undefined);
+  return async () => {
+    try {
+      return await secret();
+    } catch (error) {
+      logger.error('page key secret unavailable', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      throw new ServiceUnavailableError();
+    }
   };
 }
 

@@ -30,6 +30,7 @@ export const testConfig: ServiceConfig = {
       clientSecret: { value: 'test-secret' },
     },
   },
+  pageKeySecret: { value: 'page-key-secret-0123456789-0123456789' },
 };
 
 export function apiKey(overrides: Partial<ApiKey> & { secret: string }): ApiKey {
@@ -94,23 +95,29 @@ export const bankAccountItem = (value: BankAccount) => ({
   ...value,
 });
 
-/** An API Gateway REST proxy event as the gateway delivers it. */
+/** An API Gateway REST proxy event as the gateway delivers it (a POST with a JSON body unless told). */
 export function apiEvent(options: {
   path: string;
   body?: unknown;
   rawBody?: string | null;
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
+  /** Each name with all its values, as API Gateway's multi-value parameters hold them. */
+  query?: Record<string, string[]>;
 }): APIGatewayProxyEvent {
   const body = options.rawBody !== undefined ? options.rawBody : JSON.stringify(options.body ?? {});
+  const query = options.query && Object.keys(options.query).length > 0 ? options.query : undefined;
   return {
     resource: options.path,
     path: options.path,
     httpMethod: 'POST',
     headers: { 'Content-Type': 'application/json', ...options.headers },
     multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    // API Gateway keeps the last of repeated values here.
+    queryStringParameters: query
+      ? Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values.at(-1) ?? '']))
+      : null,
+    multiValueQueryStringParameters: query ?? null,
     pathParameters: options.pathParameters ?? null,
     stageVariables: null,
     body,
@@ -137,3 +144,17 @@ export const parse = (response: APIGatewayProxyResult): ParsedResponse => ({
   headers: (response.headers ?? {}) as Record<string, unknown>,
   body: JSON.parse(response.body) as Record<string, unknown>,
 });
+
+/** A GET as API Gateway delivers it: no body, no content type. */
+export function getEvent(options: {
+  path: string;
+  headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string[]>;
+}): APIGatewayProxyEvent {
+  return {
+    ...apiEvent({ ...options, rawBody: null }),
+    httpMethod: 'GET',
+    headers: { ...options.headers },
+  };
+}

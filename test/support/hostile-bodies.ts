@@ -10,6 +10,9 @@ import type { HostileBody, Recipe, Transport, ValidRequest } from './hostile-req
 
 type Entries = [string, unknown][];
 
+/** The body the hostile kinds start from: a route that takes none is sent `{}` and its variations. */
+const bodyOf = (valid: ValidRequest): Record<string, unknown> => valid.body ?? {};
+
 /** An object as JSON text from its entries, so that a key may appear twice. */
 const objectText = (entries: Entries): string =>
   `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`;
@@ -134,7 +137,7 @@ const deeplyNested: fc.Arbitrary<Recipe<string>> = fc
     const open = shape === 'array' ? '[' : shape === 'object' ? '{"a":' : '[{"a":';
     const close = shape === 'array' ? ']' : shape === 'object' ? '}' : '}]';
     const nested = `${open.repeat(depth)}1${close.repeat(depth)}`;
-    const [first, ...rest] = Object.entries(valid.body);
+    const [first, ...rest] = Object.entries(bodyOf(valid));
     if (!inField || !first) return nested;
     const others = rest.length ? `,${objectText(rest).slice(1)}` : '}';
     return `{${JSON.stringify(first[0])}:${nested}${others}`;
@@ -165,12 +168,12 @@ const huge: fc.Arbitrary<Recipe<string>> = fc
     fc.constantFrom('x', '\u00e9', '\u20ac', '\ud83d\ude00'),
   )
   .map(([size, shape, char]) => (valid) => {
-    const text = JSON.stringify(valid.body);
+    const text = JSON.stringify(bodyOf(valid));
     if (shape === 'padded') return `${text}${' '.repeat(Math.max(0, size - utf8Bytes(text)))}`;
     if (shape === 'array') return `[${'1,'.repeat(Math.max(0, Math.floor((size - 3) / 2)))}1]`;
-    const [firstKey = 'a'] = Object.keys(valid.body);
+    const [firstKey = 'a'] = Object.keys(bodyOf(valid));
     const count = Math.max(1, Math.floor(size / utf8Bytes(char)));
-    return JSON.stringify({ ...valid.body, [firstKey]: char.repeat(count) });
+    return JSON.stringify({ ...bodyOf(valid), [firstKey]: char.repeat(count) });
   });
 
 export interface BodyChoice {
@@ -203,17 +206,23 @@ function withInvalidUtf8(body: Record<string, unknown>, byte: number): Uint8Arra
   );
 }
 
+/** The valid request's body as written; a route that takes no body is sent none. */
+const validBody = (write: (value: unknown) => string, valid: ValidRequest): BodyChoice =>
+  valid.body === undefined
+    ? { body: { kind: 'none' }, kind: 'valid', unchanged: true }
+    : textBody(write(valid.body), 'valid', true);
+
 /** Bodies of every kind, as recipes of the valid request. */
 export function bodyRecipes(transport: Transport): fc.Arbitrary<Recipe<BodyChoice>> {
   const choices: fc.WeightedArbitrary<Recipe<BodyChoice>>[] = [
     {
       weight: 12,
-      arbitrary: serializations.map((write) => (valid) => textBody(write(valid.body), 'valid', true)),
+      arbitrary: serializations.map((write) => (valid) => validBody(write, valid)),
     },
     {
       weight: 6,
       arbitrary: fc.tuple(mutation, fc.boolean()).map(([change, pretty]) => (valid) => {
-        const text = objectText(change(Object.entries(valid.body)));
+        const text = objectText(change(Object.entries(bodyOf(valid))));
         return textBody(pretty ? text.replace(/,"/g, ',\n  "') : text, 'mutated');
       }),
     },
@@ -226,7 +235,9 @@ export function bodyRecipes(transport: Transport): fc.Arbitrary<Recipe<BodyChoic
     { weight: 1, arbitrary: huge.map((grow) => (valid) => textBody(grow(valid), 'huge')) },
     {
       weight: 2,
-      arbitrary: notJson.map((spoil) => (valid) => textBody(spoil(JSON.stringify(valid.body)), 'not-json')),
+      arbitrary: notJson.map(
+        (spoil) => (valid) => textBody(spoil(JSON.stringify(bodyOf(valid))), 'not-json'),
+      ),
     },
     { weight: 1, arbitrary: fc.constant(() => ({ body: { kind: 'none' }, kind: 'none', unchanged: false })) },
     {
@@ -240,7 +251,7 @@ export function bodyRecipes(transport: Transport): fc.Arbitrary<Recipe<BodyChoic
     {
       weight: 1,
       arbitrary: fc.constantFrom(0x80, 0xc3, 0xff).map((byte) => (valid) => ({
-        body: { kind: 'bytes', bytes: withInvalidUtf8(valid.body, byte), base64: false },
+        body: { kind: 'bytes', bytes: withInvalidUtf8(bodyOf(valid), byte), base64: false },
         kind: 'invalid-utf8',
         unchanged: false,
       })),
@@ -248,9 +259,9 @@ export function bodyRecipes(transport: Transport): fc.Arbitrary<Recipe<BodyChoic
   ];
   if (transport === 'event') {
     const anyText: fc.Arbitrary<Recipe<string>> = fc.oneof(
-      serializations.map((write) => (valid: ValidRequest) => write(valid.body)),
+      serializations.map((write) => (valid: ValidRequest) => write(bodyOf(valid))),
       huge,
-      notJson.map((spoil) => (valid: ValidRequest) => spoil(JSON.stringify(valid.body))),
+      notJson.map((spoil) => (valid: ValidRequest) => spoil(JSON.stringify(bodyOf(valid)))),
     );
     choices.push(
       {

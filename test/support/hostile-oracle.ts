@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import * as z from 'zod';
 import { ROUTES } from '../../functions/routes';
 import { shortenFieldName } from '../../functions/shared/domain/validation';
 import { MAX_BODY_BYTES } from '../../functions/shared/http/body-limit';
@@ -8,6 +9,7 @@ import { pathParameterNames } from './hostile-paths';
 import {
   type HostileRequest,
   ROUTE_CONTRACTS,
+  type RouteContract,
   routeById,
   type World,
   type WorldAccount,
@@ -28,7 +30,12 @@ export type Expected =
   | { status: 403; message: 'Forbidden' }
   | { status: 404 }
   | { status: 429 }
-  | { status: 'valid'; only200: boolean };
+  | { status: 'valid'; only200: boolean }
+  /**
+   * A read whose query parses but names what the service never issued (a page key it did not
+   * sign): a 400 naming the field, or a 403 of the route's own rules, which come first.
+   */
+  | { status: 'refused'; field: string };
 
 export interface Expectation {
   expected: Expected;
@@ -36,6 +43,8 @@ export interface Expectation {
   spender: WorldAccount | undefined;
   /** A name for the case, to check that every case was generated often enough. */
   label: string;
+  /** The route only reads (a GET): even a valid request writes nothing but the counter. */
+  readOnly?: boolean;
 }
 
 /** What the function receives of a request: the parts its answer depends on. */
@@ -43,6 +52,8 @@ export interface FunctionInput {
   headers: Record<string, string | undefined> | null;
   body: string | null;
   isBase64Encoded: boolean;
+  /** The query string, every value of each name. */
+  query: Record<string, string[]> | null;
 }
 
 /**
@@ -101,6 +112,9 @@ const bodyText = (input: FunctionInput): string | null =>
     ? input.body
     : Buffer.from(input.body, 'base64').toString('utf8');
 
+/** Field names as a 400 names them: one longer than 64 characters is cut short. */
+const asNamed = (name: string): string => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
 /** The contract's answer once the request has reached the function. */
 export function expectFromFunction(
   request: HostileRequest,
@@ -133,6 +147,8 @@ export function expectFromFunction(
   });
   if (bodySize(input) > MAX_BODY_BYTES)
     return bad(`body must be at most ${MAX_BODY_BYTES} bytes`, '400 too large');
+  const contract = ROUTE_CONTRACTS[request.routeId];
+  if (contract.bodySchema === null) return expectRead(request, input, owner, options);
   if (!JSON_MEDIA_TYPE.test(effectiveHeader(input.headers, 'content-type') ?? ''))
     return bad('Content-Type must be application/json', '400 content type');
   // A body that is absent reads as `null`, a JSON value the schema then refuses.
@@ -144,18 +160,84 @@ export function expectFromFunction(
     return bad('body must be valid JSON', '400 not JSON');
   }
   if (hasPollutingKey(text, parsed)) return bad('body must be valid JSON', '400 __proto__');
-  const contract = ROUTE_CONTRACTS[request.routeId];
   if (!contract.bodySchema.safeParse(parsed).success) {
     const shape = (contract.bodySchema as { shape?: Record<string, unknown> }).shape ?? {};
     const given = parsed !== null && typeof parsed === 'object' ? Object.keys(parsed) : [];
     return {
-      expected: { status: 400, fields: ['body', ...Object.keys(shape), ...given] },
+      expected: { status: 400, fields: ['body', ...Object.keys(shape), ...given].map(asNamed) },
       spender: owner,
       label: '400 schema',
     };
   }
   const only200 = options.fresh && request.pristine && owner === request.caller;
   return { expected: { status: 'valid', only200 }, spender: owner, label: only200 ? 'valid 200' : 'valid' };
+}
+
+/**
+ * The rest of the answer of a route without a body (a GET), once the key, the budget and the size
+ * passed: any body is a 400, then the query string: a name given twice, or one the route's strict
+ * schema refuses, is a 400 naming it.
+ */
+function expectRead(
+  request: HostileRequest,
+  input: FunctionInput,
+  owner: WorldAccount,
+  options: { fresh: boolean },
+): Expectation {
+  const readOnly = true;
+  if (input.body !== null && input.body !== '')
+    return {
+      expected: { status: 400, message: 'body is not allowed' },
+      spender: owner,
+      label: '400 body not allowed',
+      readOnly,
+    };
+  const given = Object.entries(input.query ?? {});
+  const repeated = given.filter(([, values]) => values.length > 1).map(([name]) => name);
+  if (repeated.length)
+    return { expected: { status: 400, fields: repeated }, spender: owner, label: '400 query', readOnly };
+  const query = Object.fromEntries(given.map(([name, values]) => [name, values[0] ?? '']));
+  const { querySchema } = ROUTE_CONTRACTS[request.routeId] as RouteContract;
+  const schema = querySchema ?? z.strictObject({});
+  if (!schema.safeParse(query).success) {
+    const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+    return {
+      expected: { status: 400, fields: [...Object.keys(shape), ...Object.keys(query)].map(asNamed) },
+      spender: owner,
+      label: '400 query',
+      readOnly,
+    };
+  }
+  // No generated page key was signed by the service.
+  if ('pageKey' in query)
+    return {
+      expected: { status: 'refused', field: 'pageKey' },
+      spender: owner,
+      label: '400 page key',
+      readOnly,
+    };
+  const only200 = options.fresh && request.pristine && owner === request.caller;
+  return {
+    expected: { status: 'valid', only200 },
+    spender: owner,
+    label: only200 ? 'valid 200' : 'valid',
+    readOnly,
+  };
+}
+
+/** The query string as sent: each name and value percent-encoded (a lone surrogate as U+FFFD). */
+export function queryString(request: HostileRequest): string {
+  const encode = (text: string) =>
+    encodeURIComponent(
+      text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+    );
+  return request.query.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
+}
+
+/** The request target: the path, and the query string when there is one. */
+export function requestTarget(request: HostileRequest): string {
+  const query = queryString(request);
+  return query ? `${requestPath(request)}?${query}` : requestPath(request);
 }
 
 /** The path a request is sent to: the route's template with the raw parameters. */
@@ -208,10 +290,18 @@ export function expectOverHttp(request: HostileRequest, world: World): Expectati
   for (const [name, value] of request.headers)
     headers[name.toLowerCase()] = value.replace(/^[ \t]+|[ \t]+$/g, '');
   const text = bytes.toString('utf8');
+  const query = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(queryString(request)))
+    query.set(name, [...(query.get(name) ?? []), value]);
   return expectFromFunction(
     request,
     world,
-    { headers, body: text.length ? text : null, isBase64Encoded: false },
+    {
+      headers,
+      body: text.length ? text : null,
+      isBase64Encoded: false,
+      query: query.size ? Object.fromEntries(query) : null,
+    },
     { fresh: false },
   );
 }
@@ -221,6 +311,7 @@ export const functionInputOf = (event: APIGatewayProxyEvent): FunctionInput => (
   headers: event.headers,
   body: event.body,
   isBase64Encoded: event.isBase64Encoded,
+  query: event.multiValueQueryStringParameters as Record<string, string[]> | null,
 });
 
 // ---- checking an answer -------------------------------------------------------------------------
@@ -315,6 +406,12 @@ export function contractViolations(
       expect(429, 'RATE_LIMIT_EXCEEDED');
       if (!/^[1-9]\d*$/.test(answer.headers['retry-after'] ?? '')) problems.push('429 without Retry-After');
       break;
+    case 'refused':
+      if (!(status === 403 || (status === 400 && String(message).startsWith(`${expected.field} `))))
+        problems.push(
+          `expected a 400 naming ${expected.field} or a 403, answered ${status} ${String(message)}`,
+        );
+      break;
     case 'valid':
       if (expected.only200 ? status !== 200 : status !== 200 && status !== 403)
         problems.push(`a valid request answered ${status} ${String(message)}`);
@@ -330,7 +427,7 @@ export function contractViolations(
  */
 export function writeViolations(
   writes: readonly RecordedWrite[],
-  { expected, spender }: Expectation,
+  { expected, spender, readOnly }: Expectation,
 ): string[] {
   const problems: string[] = [];
   const isCounter = (write: RecordedWrite) =>
@@ -347,9 +444,9 @@ export function writeViolations(
     !counters.every((write) => write.keys[0]?.pk.startsWith(`${KEY_PREFIXES.rateLimit}${spender.accountId}#`))
   )
     problems.push("a counter write for another account than the key's");
-  if (expected.status !== 'valid' && others.length)
+  if ((expected.status !== 'valid' || readOnly) && others.length)
     problems.push(
-      `an invalid request wrote: ${others.map((write) => `${write.command} ${write.keys.map((key) => key.pk).join(',')}`).join('; ')}`,
+      `${readOnly ? 'a read' : 'an invalid request'} wrote: ${others.map((write) => `${write.command} ${write.keys.map((key) => key.pk).join(',')}`).join('; ')}`,
     );
   return problems;
 }

@@ -74,6 +74,7 @@ function pathParameterRecipe(
   transport: Transport,
 ): fc.Arbitrary<(valid: string | undefined) => PathChoice> {
   const knownIds = world.accounts.flatMap((account) => [
+    account.accountId,
     account.intentId,
     account.bankAccountIds.live,
     account.bankAccountIds.test,

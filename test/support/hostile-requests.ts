@@ -2,6 +2,13 @@ import * as fc from 'fast-check';
 import * as z from 'zod';
 import { ROUTES, type Route } from '../../functions/routes';
 import {
+  bankAccountListSchema,
+  bankAccountViewSchema,
+} from '../../functions/shared/domain/bank-account-view';
+import { intentPageSchema } from '../../functions/shared/domain/intent-page';
+import { intentViewSchema } from '../../functions/shared/domain/intent-view';
+import { listIntentsQuerySchema, noQuerySchema } from '../../functions/shared/domain/query-schemas';
+import {
   authorizeIntentBodySchema,
   createIntentBodySchema,
   intentResponseSchema,
@@ -9,6 +16,7 @@ import {
 import { bodyRecipes } from './hostile-bodies';
 import { apiKeyValue, contentTypeValue, junkHeaders, repeated } from './hostile-headers';
 import { pathParametersRecipe } from './hostile-paths';
+import { queryRecipes } from './hostile-queries';
 
 export type RouteId = (typeof ROUTES)[number]['id'];
 
@@ -30,14 +38,22 @@ export interface World {
 
 /** A request that passes validation, as one route's generator makes it for one caller. */
 export interface ValidRequest {
-  body: Record<string, unknown>;
+  /** Undefined for a route that takes no body (a GET): its valid request sends none. */
+  body: Record<string, unknown> | undefined;
   pathParameters?: Record<string, string>;
+  /** The query string, one value per name; absent when the route reads none. */
+  query?: Record<string, string>;
 }
 
 /** What the suite needs to know about a route beyond its entry in the route table. */
 export interface RouteContract {
-  /** The body the route accepts: a request whose body parses is a valid one. */
-  bodySchema: z.ZodType;
+  /**
+   * The body the route accepts: a request whose body parses is a valid one. Null for a route that
+   * takes no body (a GET), which refuses any and reads its query string instead.
+   */
+  bodySchema: z.ZodType | null;
+  /** The query string a route without a body accepts (strict: an unknown name is a 400). */
+  querySchema?: z.ZodType;
   /** The body of its 200 answer. */
   answerSchema: z.ZodType;
   /** Valid requests of `caller`, which on a fresh world answer 200. */
@@ -106,6 +122,35 @@ export const ROUTE_CONTRACTS = {
         pathParameters: { bankAccountConnectionIntentId: caller.intentId },
       })),
   },
+  GetIntent: {
+    bodySchema: null,
+    querySchema: noQuerySchema,
+    answerSchema: intentViewSchema,
+    valid: (caller) =>
+      fc.constant({ body: undefined, pathParameters: { bankAccountConnectionIntentId: caller.intentId } }),
+  },
+  ListIntents: {
+    bodySchema: null,
+    querySchema: listIntentsQuerySchema,
+    answerSchema: intentPageSchema,
+    // The first page: a page key is only valid as the service signed it.
+    valid: (caller) => fc.constant({ body: undefined, pathParameters: { accountId: caller.accountId } }),
+  },
+  GetBankAccount: {
+    bodySchema: null,
+    querySchema: noQuerySchema,
+    answerSchema: bankAccountViewSchema,
+    valid: (caller) =>
+      fc
+        .constantFrom(caller.bankAccountIds.live, caller.bankAccountIds.test)
+        .map((bankAccountId) => ({ body: undefined, pathParameters: { bankAccountId } })),
+  },
+  ListBankAccounts: {
+    bodySchema: null,
+    querySchema: noQuerySchema,
+    answerSchema: bankAccountListSchema,
+    valid: (caller) => fc.constant({ body: undefined, pathParameters: { accountId: caller.accountId } }),
+  },
 } satisfies Record<RouteId, RouteContract>;
 
 export const routeById = (id: RouteId): Route => {
@@ -146,6 +191,8 @@ export interface HostileRequest {
   method: string;
   caller: WorldAccount;
   pathParameters: Record<string, PathParameter> | null;
+  /** The query string's name and value pairs in order, repeats included (unencoded). */
+  query: [string, string][];
   /** In order, with repeats and in any spelling. */
   headers: [string, string][];
   body: HostileBody;
@@ -159,7 +206,7 @@ export interface HostileRequest {
 
 // ---- the whole request --------------------------------------------------------------------------
 
-const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * Hostile requests for one route of the route table, sent by one of the world's accounts: mostly
@@ -186,11 +233,15 @@ export function hostileRequests(
       method:
         transport === 'http'
           ? fc.oneof(
-              { weight: 30, arbitrary: fc.constant('POST') },
-              { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) },
+              { weight: 30, arbitrary: fc.constant(route.method) },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom(...METHODS.filter((method) => method !== route.method)),
+              },
             )
-          : fc.constant('POST'),
+          : fc.constant(route.method),
       path: pathParametersRecipe(route, world, transport),
+      query: queryRecipes(contract),
       contentTypes: repeated('content-type', contentTypeValue(transport)),
       junk: junkHeaders(transport),
       order: fc.nat(),
@@ -203,18 +254,21 @@ export function hostileRequests(
             )
           : fc.constant(false),
     })
-    .map(({ who, method, path, contentTypes, junk, order, body, rateLimited }) => {
+    .map(({ who, method, path, query, contentTypes, junk, order, body, rateLimited }) => {
       const chosenPath = path(who.valid);
       const chosenBody = body(who.valid);
+      const chosenQuery = query(who.valid);
       return withSummary({
         routeId,
         method,
         caller: who.caller,
         pathParameters: chosenPath.parameters,
+        query: chosenQuery.pairs,
         headers: interleave(junk, [...contentTypes, ...who.apiKeys], order),
         body: chosenBody.body,
         rateLimited,
-        pristine: chosenBody.unchanged && chosenPath.unchanged && method === 'POST',
+        pristine:
+          chosenBody.unchanged && chosenPath.unchanged && chosenQuery.unchanged && method === route.method,
         bodyKind: chosenBody.kind,
       });
     });
@@ -252,6 +306,7 @@ export function withSummary(request: HostileRequest): HostileRequest {
               Object.entries(request.pathParameters).map(([name, p]) => [name, clip(p.raw, 60)]),
             )
           : null,
+        query: request.query.map(([name, value]) => `${clip(name, 60)}=${clip(value, 60)}`),
         headers: request.headers.map(([name, value]) => `${name}: ${clip(value, 60)}`),
         rateLimited: request.rateLimited,
         pristine: request.pristine,

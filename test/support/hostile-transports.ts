@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type Answer, httpBodyBytes, requestPath } from './hostile-oracle';
+import { type Answer, httpBodyBytes, requestPath, requestTarget } from './hostile-oracle';
 import { type HostileRequest, routeById } from './hostile-requests';
 
 /**
@@ -26,8 +26,7 @@ export function toApiEvent(request: HostileRequest, requestId: string): APIGatew
     httpMethod: request.method,
     headers: Object.fromEntries(request.headers),
     multiValueHeaders: Object.fromEntries(grouped),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    ...queryParametersOf(request),
     pathParameters: request.pathParameters
       ? Object.fromEntries(
           Object.entries(request.pathParameters).map(([name, parameter]) => [name, parameter.value]),
@@ -37,6 +36,20 @@ export function toApiEvent(request: HostileRequest, requestId: string): APIGatew
     body: eventBody,
     isBase64Encoded: (body.kind === 'bytes' && body.base64) || body.kind === 'base64-text',
     requestContext: { requestId } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/** The query string as API Gateway hands it over: the last value of each name, and all of them. */
+function queryParametersOf(
+  request: HostileRequest,
+): Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
+  if (request.query.length === 0)
+    return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of request.query) multi.set(name, [...(multi.get(name) ?? []), value]);
+  return {
+    queryStringParameters: Object.fromEntries(request.query),
+    multiValueQueryStringParameters: Object.fromEntries(multi),
   };
 }
 
@@ -66,7 +79,7 @@ export function sendOverHttp(baseUrl: string, request: HostileRequest): Promise<
         host: url.hostname,
         port: url.port,
         method: request.method,
-        path: requestPath(request),
+        path: requestTarget(request),
         headers,
         agent,
         timeout: 60_000,

@@ -4,6 +4,8 @@ import {
   GetCommand,
   PutCommand,
   type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -42,7 +44,7 @@ interface Command {
 /**
  * An in-memory table behind a DynamoDB document client, for suites that send thousands of requests
  * through one handler: reads answer from a map, puts and updates change it, and every command that
- * is not a read is recorded. A put honours `attribute_not_exists(pk)` and the rate-limit counter
+ * is not a read is recorded (queries answer too). A put honours `attribute_not_exists(pk)` and the rate-limit counter
  * refuses while `limitReached`; other conditions are not evaluated (each run starts from the same
  * items, so the ones the service sends hold).
  *
@@ -86,9 +88,31 @@ export class RecordingTable {
       const item = this.items.get(keyOf(command.input.Key ?? {}));
       return { Item: item ? structuredClone(item) : undefined };
     }
+    if (command instanceof QueryCommand) return this.query(command.input);
     if (command instanceof PutCommand) return this.put(command.input);
     if (command instanceof UpdateCommand) return this.update(command.input);
     return {};
+  }
+
+  /**
+   * The queries the service sends: one partition (of the table, or of the index named) whose sort
+   * key begins with a prefix, in either order, up to `Limit`; a start key is not honoured (the
+   * suites' partitions hold less than a page).
+   */
+  private query(input: QueryCommandInput): Record<string, unknown> {
+    const names = input.ExpressionAttributeNames ?? {};
+    const values = input.ExpressionAttributeValues ?? {};
+    const [partition = 'pk', sort = 'sk'] = [
+      ...(input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*[=,]/g),
+    ]
+      .map((match) => match[1] ?? '')
+      .map((name) => names[name] ?? name);
+    const matching = [...this.items.values()]
+      .filter((item) => item[partition] === values[':pk'])
+      .filter((item) => String(item[sort] ?? '').startsWith(String(values[':prefix'] ?? '')))
+      .sort((a, b) => (String(a[sort]) < String(b[sort]) ? -1 : 1));
+    if (input.ScanIndexForward === false) matching.reverse();
+    return { Items: structuredClone(matching.slice(0, input.Limit ?? matching.length)) };
   }
 
   private put(input: PutCommandInput): Record<string, unknown> {

@@ -16,3 +16,9 @@ export function requireAccountOwner(principal: Principal): void {
   if (principal.role !== 'account-owner')
     throw new ForbiddenError('This API key role may not manage intents.');
 }
+
+/** An operation on an account's own collection: another account's is as missing (403 Forbidden). */
+export function requireOwnAccount(principal: Principal, accountId: string): void {
+  requireAccountOwner(principal);
+  if (accountId !== principal.accountId) throw new ForbiddenError();
+}

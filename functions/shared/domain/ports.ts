@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { IdempotencyClaim, IdempotencyRecord } from './idempotency';
+import type { IntentPosition } from './intent-page';
 import type {
   ApiKey,
   BankAccount,
@@ -42,6 +43,18 @@ export type IntentOutcome =
     }
   | { status: 'failed'; failureReason: string; updatedAt: string; updatedBy: string };
 
+/**
+ * An account's intents, newest first, a page at a time. Read from an index, so eventually
+ * consistent: an intent created or changed a moment ago may not show yet, or show as it was.
+ */
+export interface IntentListStore {
+  /** `next` is where the following page starts; absent when no intent is left. */
+  listByAccount(
+    accountId: string,
+    page: { limit: number; after?: IntentPosition },
+  ): Promise<{ items: ConnectionIntent[]; next?: IntentPosition }>;
+}
+
 export interface BankAccountStore {
   get(id: string): Promise<BankAccount | undefined>;
   /**
@@ -50,6 +63,11 @@ export interface BankAccountStore {
    */
   connect(candidate: BankAccount): Promise<BankAccount>;
   markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void>;
+}
+
+export interface BankAccountListStore {
+  /** Every Bank Account of the account, test and live. */
+  listByAccount(accountId: string): Promise<BankAccount[]>;
 }
 
 export interface ApiKeyStore {

@@ -19,8 +19,8 @@ export const apiKeyRoleSchema = z.enum(API_KEY_ROLES);
 export type ApiKeyRole = z.infer<typeof apiKeyRoleSchema>;
 
 const nonEmptyString = z.string().min(1).max(256);
-const isoTimestamp = z.iso.datetime({ precision: 3 });
-const crn = z.string().startsWith('crn:');
+export const isoTimestamp = z.iso.datetime({ precision: 3 });
+export const crn = z.string().startsWith('crn:');
 
 // ---- request bodies ----------------------------------------------------------------------------
 

@@ -9,12 +9,15 @@ import { currentDeadline } from '../invocation-scope';
 import { type Services, servicesFromEnvironment } from '../services';
 import { TIME_BUDGET, type TimeBudget } from '../time-budget';
 import { bodySizeLimit } from './body-limit';
-import { apiKeyAuthentication, contractResponses, jsonBody, jsonResponse } from './middlewares';
+import { apiKeyAuthentication, contractResponses, jsonBody, jsonResponse, noBody } from './middlewares';
+import { queryParameters } from './query-parameters';
 import type { RequestContext } from './request-log';
 import { type ProxyHandler, withinTimeBudget } from './time-budget-wrapper';
 
-export interface RouteRequest<Body> {
+export interface RouteRequest<Body, Query = undefined> {
   body: Body;
+  /** The parsed query string; undefined for operations that take a body (they ignore it). */
+  query: Query;
   pathParameters: Record<string, string | undefined>;
   principal: Principal;
   services: Services;
@@ -22,7 +25,7 @@ export interface RouteRequest<Body> {
   deadline: Deadline;
 }
 
-export type RouteAction<Body> = (request: RouteRequest<Body>) => Promise<unknown>;
+export type RouteAction<Body, Query = undefined> = (request: RouteRequest<Body, Query>) => Promise<unknown>;
 
 export interface ApiHandlerOptions {
   services?: () => Services;
@@ -30,21 +33,41 @@ export interface ApiHandlerOptions {
   budget?: TimeBudget;
 }
 
-export interface Operation<Schema extends z.ZodType> {
+interface OperationBase {
   /** The rate-limit budget the operation counts against (200 a minute per account each). */
   rateLimitBudget: string;
-  bodySchema: Schema;
-  action: RouteAction<z.infer<Schema>>;
+  /** The zod schema of the operation's answer: every answer is parsed through it before it leaves. */
+  responseSchema: z.ZodType;
+}
+
+/** An operation that takes a JSON body (the POST routes); its query string is not read. */
+export interface BodyOperation<Body> extends OperationBase {
+  bodySchema: z.ZodType<Body>;
+  action: RouteAction<Body>;
+}
+
+/**
+ * An operation that takes no body (the GET routes): a body is refused, and the query string is
+ * parsed by its strict schema, so an unknown parameter is a 400 naming it.
+ */
+export interface QueryOperation<Query> extends OperationBase {
+  querySchema: z.ZodType<Query>;
+  action: RouteAction<undefined, Query>;
 }
 
 /**
  * The middy chain every route shares, inside the invocation's time budget: header normalization,
- * contract-shaped responses and errors, API-key authentication, JSON parsing, then the route's zod
- * schema and its one domain call. middy's own early timeout stays off: it would cover the handler
- * only, while the time budget covers the whole chain.
+ * contract-shaped responses and errors, API-key authentication, the body (JSON, or none), then the
+ * route's zod schemas, its one domain call, and its answer's schema. middy's own early timeout stays
+ * off: it would cover the handler only, while the time budget covers the whole chain.
  */
-export function apiHandler<Schema extends z.ZodType>(
-  { rateLimitBudget, bodySchema, action }: Operation<Schema>,
+export function apiHandler<Body>(operation: BodyOperation<Body>, options?: ApiHandlerOptions): ProxyHandler;
+export function apiHandler<Query>(
+  operation: QueryOperation<Query>,
+  options?: ApiHandlerOptions,
+): ProxyHandler;
+export function apiHandler<Body, Query>(
+  operation: BodyOperation<Body> | QueryOperation<Query>,
   options: ApiHandlerOptions = {},
 ): ProxyHandler {
   const services = options.services ?? servicesFromEnvironment;
@@ -53,21 +76,33 @@ export function apiHandler<Schema extends z.ZodType>(
   })
     .use(httpHeaderNormalizer())
     .use(contractResponses())
-    .use(apiKeyAuthentication(services, rateLimitBudget))
+    .use(apiKeyAuthentication(services, operation.rateLimitBudget))
     .use(bodySizeLimit())
-    .use(jsonBody())
+    .use('bodySchema' in operation ? jsonBody() : noBody())
     .handler(async (event, context) => {
       const deadline = currentDeadline();
       if (!context.principal) throw new Error('authentication middleware did not run');
       if (!deadline) throw new Error('the handler runs outside its time budget');
-      const result = await action({
-        body: parseOrBadRequest(bodySchema, event.body),
+      const shared = {
         pathParameters: event.pathParameters ?? {},
         principal: context.principal,
         services: services(),
         deadline,
-      });
-      return jsonResponse(200, result);
+      };
+      const result =
+        'bodySchema' in operation
+          ? await operation.action({
+              ...shared,
+              body: parseOrBadRequest(operation.bodySchema, event.body),
+              query: undefined,
+            })
+          : await operation.action({
+              ...shared,
+              body: undefined,
+              query: parseOrBadRequest(operation.querySchema, queryParameters(event)),
+            });
+      // An answer that does not fit its schema is our bug: a 500 that shows nothing of it.
+      return jsonResponse(200, operation.responseSchema.parse(result));
     });
   return withinTimeBudget(chain, options.budget ?? TIME_BUDGET);
 }

@@ -73,3 +73,14 @@ export function jsonBody(): ApiMiddleware {
     },
   };
 }
+
+/** For an operation that takes no body (GET): any body is a 400, as an unknown field would be. */
+export function noBody(): ApiMiddleware {
+  return {
+    before: (request) => {
+      const { body } = request.event;
+      if (body !== null && body !== undefined && body !== '')
+        throw new BadRequestError('body is not allowed');
+    },
+  };
+}

@@ -3,7 +3,12 @@ import { StateConflictError } from '../domain/errors';
 import type { BankAccountStore } from '../domain/ports';
 import { type BankAccount, bankAccountSchema } from '../domain/schemas';
 import { conditionally, type RepositoryOptions } from './repository-options';
-import { bankAccountKey, bankAccountNumberKey, withoutTableAttributes } from './table-keys';
+import {
+  BANK_ACCOUNT_NUMBER_SORT_PREFIX,
+  bankAccountKey,
+  bankAccountNumberKey,
+  withoutTableAttributes,
+} from './table-keys';
 
 export class BankAccountRepository implements BankAccountStore {
   constructor(private readonly options: RepositoryOptions) {}
@@ -42,21 +47,31 @@ export class BankAccountRepository implements BankAccountStore {
     }
   }
 
-  /** The account's bank accounts, found through their number items (one key-range query plus a read each). */
+  /** The account's bank accounts, found through their number items (a key-range query plus a read each). */
   async listByAccount(accountId: string): Promise<BankAccount[]> {
-    const { Items = [] } = await this.options.client.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': bankAccountNumberKey(accountId, false, '').pk,
-          ':prefix': 'BANK_ACCOUNT_NUMBER#',
-        },
-      }),
-    );
-    const ids = Items.map((item) => item.bankAccountId).filter((id): id is string => typeof id === 'string');
+    const ids: string[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': bankAccountNumberKey(accountId, false, '').pk,
+            ':prefix': BANK_ACCOUNT_NUMBER_SORT_PREFIX,
+          },
+          ConsistentRead: true,
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.bankAccountId === 'string') ids.push(item.bankAccountId);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
     const accounts = await Promise.all(ids.map((id) => this.get(id)));
-    return accounts.filter((account): account is BankAccount => account !== undefined);
+    // A number item whose Bank Account is not written yet belongs to a connection still under way.
+    return accounts.filter((account): account is BankAccount => account?.accountId === accountId);
   }
 
   async markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void> {

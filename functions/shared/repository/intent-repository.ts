@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { IntentOutcome, IntentStore } from '../domain/ports';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IntentPosition } from '../domain/intent-page';
+import type { IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
 import {
   type ConnectionIntent,
   connectionIntentSchema,
@@ -7,11 +8,18 @@ import {
   type IntentGrant,
 } from '../domain/schemas';
 import { conditionally, type RepositoryOptions } from './repository-options';
-import { intentKey, withoutTableAttributes } from './table-keys';
+import {
+  ACCOUNT_TIMELINE_INDEX,
+  accountTimelinePartition,
+  INTENT_TIMELINE_PREFIX,
+  intentKey,
+  intentTimelineKey,
+  withoutTableAttributes,
+} from './table-keys';
 
 const HELD_BY_CLAIM = '#claim.#claimId = :claimId AND #status = :created';
 
-export class IntentRepository implements IntentStore {
+export class IntentRepository implements IntentStore, IntentListStore {
   constructor(private readonly options: RepositoryOptions) {}
 
   async get(id: string): Promise<ConnectionIntent | undefined> {
@@ -26,11 +34,43 @@ export class IntentRepository implements IntentStore {
       this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { ...intentKey(intent.id), entity: 'intent', ...intent },
+          // The index keys list the intent under its account; they never change after this.
+          Item: { ...intentKey(intent.id), ...intentTimelineKey(intent), entity: 'intent', ...intent },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
+  }
+
+  /**
+   * Asks the index for one intent more than the page holds, so that the last page is known to be the
+   * last (DynamoDB would hand out a LastEvaluatedKey after a page that happens to end the list).
+   */
+  async listByAccount(
+    accountId: string,
+    page: { limit: number; after?: IntentPosition },
+  ): Promise<{ items: ConnectionIntent[]; next?: IntentPosition }> {
+    const { partitionKey, sortKey } = ACCOUNT_TIMELINE_INDEX;
+    const { Items = [], LastEvaluatedKey } = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: ACCOUNT_TIMELINE_INDEX.indexName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+        ExpressionAttributeValues: {
+          ':pk': accountTimelinePartition(accountId),
+          ':prefix': INTENT_TIMELINE_PREFIX,
+        },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+        ...(page.after ? { ExclusiveStartKey: timelineStartKey(accountId, page.after) } : {}),
+      }),
+    );
+    const items = Items.slice(0, page.limit).map(parseIntent);
+    const last = items.at(-1);
+    // Fewer items than asked and a LastEvaluatedKey: the query stopped at its 1 MB limit.
+    const more = Items.length > page.limit || LastEvaluatedKey !== undefined;
+    return { items, ...(more && last ? { next: { createdAt: last.createdAt, id: last.id } } : {}) };
   }
 
   async claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent> {
@@ -124,6 +164,12 @@ export class IntentRepository implements IntentStore {
     return parseIntent(Attributes);
   }
 }
+
+/** The index's LastEvaluatedKey for the intent at `position`: the table's keys and the index's. */
+const timelineStartKey = (accountId: string, position: IntentPosition): Record<string, string> => ({
+  ...intentKey(position.id),
+  ...intentTimelineKey({ accountId, ...position }),
+});
 
 const parseIntent = (item: Record<string, unknown>): ConnectionIntent =>
   connectionIntentSchema.parse(withoutTableAttributes(item));

@@ -1,6 +1,6 @@
 /**
- * One table, generic `pk`/`sk` keys with typed prefixes: every access is a key lookup.
- * A later GSI (`gsi1pk` = account, `gsi1sk` = createdAt) can list an account's intents.
+ * One table, generic `pk`/`sk` keys with typed prefixes: every access is a key lookup, or a key-range
+ * query within one partition (an account's Bank Accounts, an account's intents through the index).
  */
 export interface TableKey {
   pk: string;
@@ -28,10 +28,12 @@ export const bankAccountKey = (id: string): TableKey => ({
   sk: 'BANK_ACCOUNT',
 });
 
+export const BANK_ACCOUNT_NUMBER_SORT_PREFIX = 'BANK_ACCOUNT_NUMBER#';
+
 /** Uniqueness of a bank account number within an account and liveness; holds the bank account id. */
 export const bankAccountNumberKey = (accountId: string, test: boolean, accountNumber: string): TableKey => ({
   pk: `${KEY_PREFIXES.account}${accountId}`,
-  sk: `BANK_ACCOUNT_NUMBER#${test ? 'test' : 'live'}#${accountNumber}`,
+  sk: `${BANK_ACCOUNT_NUMBER_SORT_PREFIX}${test ? 'test' : 'live'}#${accountNumber}`,
 });
 
 export const apiKeyKey = (secretHash: string): TableKey => ({
@@ -65,9 +67,39 @@ export const idempotencyRecordKey = (accountId: string, key: string): TableKey =
 /** Epoch seconds after which DynamoDB may delete an item (rate-limit counters, idempotency records). */
 export const TIME_TO_LIVE_ATTRIBUTE = 'ttl';
 
+/**
+ * The one global secondary index: an account's items in time order. Only intents carry its keys
+ * (a sparse index), `gsi1pk` the account and `gsi1sk` `INTENT#<createdAt>#<id>`, so a query on one
+ * account's partition reads its intents newest first with `ScanIndexForward: false`; ISO 8601
+ * timestamps with milliseconds sort as text, and the id breaks ties within a millisecond.
+ */
+export const ACCOUNT_TIMELINE_INDEX = {
+  indexName: 'gsi1',
+  partitionKey: 'gsi1pk',
+  sortKey: 'gsi1sk',
+} as const;
+
+export const INTENT_TIMELINE_PREFIX = 'INTENT#';
+
+/** The index keys an intent is written with, so that it is listed under its account. */
+export const intentTimelineKey = (intent: { accountId: string; createdAt: string; id: string }) => ({
+  [ACCOUNT_TIMELINE_INDEX.partitionKey]: accountTimelinePartition(intent.accountId),
+  [ACCOUNT_TIMELINE_INDEX.sortKey]: `${INTENT_TIMELINE_PREFIX}${intent.createdAt}#${intent.id}`,
+});
+
+/** Under the account prefix, so an IAM grant on the index is scoped like one on the account's items. */
+export const accountTimelinePartition = (accountId: string): string => `${KEY_PREFIXES.account}${accountId}`;
+
 /** Drops the table's own attributes before an item is parsed into a domain model. */
 export function withoutTableAttributes(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    [ACCOUNT_TIMELINE_INDEX.partitionKey]: _gsi1pk,
+    [ACCOUNT_TIMELINE_INDEX.sortKey]: _gsi1sk,
+    ...rest
+  } = item;
   return rest;
 }
 

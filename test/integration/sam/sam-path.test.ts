@@ -144,6 +144,45 @@ describe('the event files, fed to the handlers in-process against the local stac
     expect(body).toEqual({});
   });
 
+  it('events/get-intent.json names an intent the stack does not hold (403 Forbidden); with a real id, answers it', async () => {
+    const event = readJson<APIGatewayProxyEvent>('events/get-intent.json');
+    const missing = await invoke('get-intent', event);
+    const created = await invoke('create', readJson<APIGatewayProxyEvent>('events/create-intent.json'));
+    const id = String(created.body.id);
+    event.pathParameters = { bankAccountConnectionIntentId: id };
+
+    const found = await invoke('get-intent', event);
+
+    expect(missing).toMatchObject({ statusCode: 403, body: { message: 'Forbidden' } });
+    expect(found).toMatchObject({ statusCode: 200, body: { id, status: 'created' } });
+  });
+
+  it("events/list-intents.json lists the demo account's intents (200)", async () => {
+    await invoke('create', readJson<APIGatewayProxyEvent>('events/create-intent.json'));
+
+    const { statusCode, body } = await invoke('list-intents', readJson('events/list-intents.json'));
+
+    expect(statusCode).toBe(200);
+    expect((body.items as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('events/get-bank-account.json names a Bank Account the stack does not hold (403 Forbidden)', async () => {
+    const { statusCode, body } = await invoke('get-bank-account', readJson('events/get-bank-account.json'));
+
+    expect(statusCode).toBe(403);
+    expect(body).toMatchObject({ message: 'Forbidden' });
+  });
+
+  it("events/list-bank-accounts.json lists the demo account's Bank Accounts (200)", async () => {
+    const { statusCode, body } = await invoke(
+      'list-bank-accounts',
+      readJson('events/list-bank-accounts.json'),
+    );
+
+    expect(statusCode).toBe(200);
+    expect(Array.isArray(body)).toBe(true);
+  });
+
   it('events/authorize-intent.json names an intent the stack does not hold (403 Forbidden)', async () => {
     const event = readJson<APIGatewayProxyEvent>('events/authorize-intent.json');
 

@@ -74,8 +74,39 @@ describe('local API', () => {
     );
   });
 
+  it('routes a GET with its query string, as API Gateway passes it, repeated values included', async () => {
+    const response = await fetch(
+      `${baseUrl}/api/accounts/uooxSens6ykJaim1Cu1Q55/bank-account-connection-intents?pageKey=a.b&x=1&x=2`,
+      { headers: { 'x-api-key': 'k' } },
+    );
+
+    expect(response.status).toBe(200);
+    expect(seen[0]?.route).toBe('ListIntents');
+    expect(seen[0]?.event).toMatchObject({
+      httpMethod: 'GET',
+      resource: '/api/accounts/{accountId}/bank-account-connection-intents',
+      pathParameters: { accountId: 'uooxSens6ykJaim1Cu1Q55' },
+      queryStringParameters: { pageKey: 'a.b', x: '2' },
+      multiValueQueryStringParameters: { pageKey: ['a.b'], x: ['1', '2'] },
+      body: null,
+    });
+  });
+
+  it.each([
+    ['GetIntent', '/api/bank-account-connection-intents/3KVjuKW2CZCJeJVqPxwkX7'],
+    ['GetBankAccount', '/api/bank-accounts/Bnk1111111111111111111'],
+    ['ListBankAccounts', '/api/accounts/uooxSens6ykJaim1Cu1Q55/bank-accounts'],
+  ])('routes GET to %s', async (routeId, path) => {
+    await fetch(`${baseUrl}${path}`);
+
+    expect(seen[0]?.route).toBe(routeId);
+    expect(seen[0]?.event.queryStringParameters).toBeNull();
+  });
+
   it.each([
     ['GET', '/api/bank-account-connection-intents'],
+    ['POST', '/api/bank-account-connection-intents/3KVjuKW2CZCJeJVqPxwkX7'],
+    ['DELETE', '/api/bank-accounts/Bnk1111111111111111111'],
     ['POST', '/api/bank-account-connection-intents/x/y/authorize'],
     ['POST', '/api/other'],
     ['DELETE', '/api/bank-account-connection-intents/x/authorize'],

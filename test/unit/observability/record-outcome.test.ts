@@ -141,7 +141,7 @@ describe('outcome metrics', () => {
 describe('the route of a request', () => {
   it('is the route table id of the method and resource API Gateway names', () => {
     for (const route of ROUTES) {
-      expect(routeIdOf(apiEvent({ path: route.path }))).toBe(route.id);
+      expect(routeIdOf({ ...apiEvent({ path: route.path }), httpMethod: route.method })).toBe(route.id);
     }
   });
 

@@ -92,6 +92,35 @@ describe('BankAccountRepository.listByAccount', () => {
     expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `ACCOUNT#${ACCOUNT_ID}`, ':prefix': 'BANK_ACCOUNT_NUMBER#' },
+      ConsistentRead: true,
     });
+  });
+
+  it('reads every page of number items', async () => {
+    const [first, second] = [bankAccount(), bankAccount({ id: 'Bnk2222222222222222222' })];
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ bankAccountId: first.id }], LastEvaluatedKey: { pk: 'p', sk: 's' } })
+      .resolves({ Items: [{ bankAccountId: second.id }] });
+    for (const account of [first, second]) {
+      dynamo
+        .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${account.id}` } })
+        .resolves({ Item: bankAccountItem(account) });
+    }
+
+    const accounts = await repository.listByAccount(ACCOUNT_ID);
+
+    expect(accounts).toEqual([first, second]);
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'p',
+      sk: 's',
+    });
+  });
+
+  it('leaves out a number item whose Bank Account is not written yet', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: 'Pending1111111111111111' }] });
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await repository.listByAccount(ACCOUNT_ID)).toEqual([]);
   });
 });

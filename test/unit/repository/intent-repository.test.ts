@@ -1,8 +1,14 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { IntentRepository } from '../../../functions/shared/repository/intent-repository';
-import { intent, intentItem } from '../../support/fixtures';
+import { ACCOUNT_ID, intent, intentItem } from '../../support/fixtures';
 import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -37,6 +43,28 @@ describe('IntentRepository', () => {
     expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
       'attribute_not_exists(pk)',
     );
+  });
+
+  it('writes the index keys that list a new intent under its account by creation time', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await repository.create(intent());
+
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      pk: 'INTENT#3KVjuKW2CZCJeJVqPxwkX7',
+      sk: 'INTENT',
+      gsi1pk: `ACCOUNT#${ACCOUNT_ID}`,
+      gsi1sk: 'INTENT#2022-03-31T02:56:29.713Z#3KVjuKW2CZCJeJVqPxwkX7',
+      entity: 'intent',
+    });
+  });
+
+  it('reads the index keys back as nothing: they never reach the domain', async () => {
+    dynamo.on(GetCommand).resolves({
+      Item: { ...intentItem(intent()), gsi1pk: `ACCOUNT#${ACCOUNT_ID}`, gsi1sk: 'INTENT#x' },
+    });
+
+    expect(await repository.get('3KVjuKW2CZCJeJVqPxwkX7')).toEqual(intent());
   });
 
   it('claims only a created intent without a live claim, returning the new state', async () => {
@@ -110,5 +138,81 @@ describe('IntentRepository', () => {
     dynamo.on(UpdateCommand).rejects(throttled);
 
     await expect(repository.releaseClaim('i', 'c')).rejects.toBe(throttled);
+  });
+});
+
+describe('IntentRepository.listByAccount', () => {
+  /** `count` intents of the account, newest first, a second apart. */
+  const timeline = (count: number) =>
+    Array.from({ length: count }, (_, index) => {
+      const createdAt = new Date(Date.parse('2022-03-31T02:56:29.713Z') - index * 1_000).toISOString();
+      const id = `Intent${String(index).padStart(16, '1')}`;
+      return {
+        ...intentItem(intent({ id, createdAt, updatedAt: createdAt })),
+        gsi1pk: `ACCOUNT#${ACCOUNT_ID}`,
+        gsi1sk: `INTENT#${createdAt}#${id}`,
+      };
+    });
+
+  it("queries the account's partition of the index, newest first, one more than the page holds", async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await repository.listByAccount(ACCOUNT_ID, { limit: 50 });
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: 'intents-test',
+      IndexName: 'gsi1',
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk', '#sk': 'gsi1sk' },
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${ACCOUNT_ID}`, ':prefix': 'INTENT#' },
+      ScanIndexForward: false,
+      Limit: 51,
+    });
+  });
+
+  it('answers a full page and where the next starts when more intents are left', async () => {
+    const items = timeline(51);
+    dynamo.on(QueryCommand).resolves({ Items: items, LastEvaluatedKey: { pk: 'x' } });
+
+    const page = await repository.listByAccount(ACCOUNT_ID, { limit: 50 });
+
+    expect(page.items).toHaveLength(50);
+    expect(page.items[0]).not.toHaveProperty('gsi1pk');
+    const last = items[49];
+    expect(page.next).toEqual({ createdAt: last?.createdAt, id: last?.id });
+  });
+
+  it('knows the last page is the last, even when it is exactly full', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: timeline(50) });
+
+    const page = await repository.listByAccount(ACCOUNT_ID, { limit: 50 });
+
+    expect(page.items).toHaveLength(50);
+    expect(page).not.toHaveProperty('next');
+  });
+
+  it('goes on after a short page that the 1 MB limit cut', async () => {
+    const items = timeline(3);
+    dynamo.on(QueryCommand).resolves({ Items: items, LastEvaluatedKey: { pk: 'x' } });
+
+    const page = await repository.listByAccount(ACCOUNT_ID, { limit: 50 });
+
+    expect(page.next).toEqual({ createdAt: items[2]?.createdAt, id: items[2]?.id });
+  });
+
+  it("starts after the position given, as the index's LastEvaluatedKey would", async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await repository.listByAccount(ACCOUNT_ID, {
+      limit: 50,
+      after: { createdAt: '2022-03-31T02:56:29.713Z', id: '3KVjuKW2CZCJeJVqPxwkX7' },
+    });
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'INTENT#3KVjuKW2CZCJeJVqPxwkX7',
+      sk: 'INTENT',
+      gsi1pk: `ACCOUNT#${ACCOUNT_ID}`,
+      gsi1sk: 'INTENT#2022-03-31T02:56:29.713Z#3KVjuKW2CZCJeJVqPxwkX7',
+    });
   });
 });

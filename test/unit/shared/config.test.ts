@@ -39,4 +39,18 @@ describe('loadConfig', () => {
 
     expect(config.quartz.test.clientSecret).toEqual({ value: 'plain' });
   });
+
+  it('reads where the page-key secret comes from, where the function has one', () => {
+    expect(loadConfig(complete).pageKeySecret).toBeUndefined();
+    expect(loadConfig({ ...complete, PAGE_KEY_SECRET_ARN: 'arn:page' }).pageKeySecret).toEqual({
+      secretArn: 'arn:page',
+    });
+    expect(loadConfig({ ...complete, PAGE_KEY_SECRET: 'k'.repeat(32) }).pageKeySecret).toEqual({
+      value: 'k'.repeat(32),
+    });
+  });
+
+  it('refuses a plain page-key secret too short to be a key', () => {
+    expect(() => loadConfig({ ...complete, PAGE_KEY_SECRET: 'short' })).toThrow('PAGE_KEY_SECRET');
+  });
 });

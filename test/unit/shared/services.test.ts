@@ -73,3 +73,45 @@ describe('buildServices', () => {
     expect(quartz.requestsTo('/token')).toHaveLength(1);
   });
 });
+
+describe('buildServices: the page-key secret', () => {
+  const PAGE_KEY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:1:secret:page-key';
+  const scope = { listing: 'intents', accountId: 'B4u4WZCu3joZFVWT3XjWW3', query: {} };
+  const position = { createdAt: '2022-03-31T02:56:29.713Z', id: '3KVjuKW2CZCJeJVqPxwkX7' };
+
+  it('is read from Secrets Manager at cold start, once', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'p'.repeat(64) });
+    const services = buildServices(
+      { ...testConfig, pageKeySecret: { secretArn: PAGE_KEY_SECRET_ARN } },
+      { fetch: new FakeQuartz().fetch },
+    );
+    await flush();
+
+    await services.pageKeys.issue(scope, position);
+    await services.pageKeys.issue(scope, position);
+
+    const reads = secretsManager
+      .commandCalls(GetSecretValueCommand)
+      .map((call) => call.args[0].input.SecretId);
+    expect(reads.filter((id) => id === PAGE_KEY_SECRET_ARN)).toHaveLength(1);
+  });
+
+  it('answers a retryable 503 when it cannot be read, and reads again next time', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: PAGE_KEY_SECRET_ARN })
+      .rejectsOnce(new Error('InternalServiceError'))
+      .rejectsOnce(new Error('InternalServiceError'))
+      .resolves({ SecretString: 'p'.repeat(64) });
+    const services = buildServices(
+      { ...testConfig, pageKeySecret: { secretArn: PAGE_KEY_SECRET_ARN } },
+      { fetch: new FakeQuartz().fetch },
+    );
+    await flush();
+
+    await expect(services.pageKeys.issue(scope, position)).rejects.toMatchObject({
+      statusCode: 503,
+      message: 'SERVICE_UNAVAILABLE',
+    });
+    await expect(services.pageKeys.issue(scope, position)).resolves.toEqual(expect.any(String));
+  });
+});

@@ -27,6 +27,7 @@ const functionIdOf = (routeId: string) =>
 const tableId = () => logicalIdOf(template, 'AWS::DynamoDB::Table', 'Table');
 const secretId = (environment: 'Live' | 'Test') =>
   logicalIdOf(template, 'AWS::SecretsManager::Secret', `Quartz${environment}ClientSecret`);
+const pageKeySecretId = () => logicalIdOf(template, 'AWS::SecretsManager::Secret', 'PageKeySecret');
 const keyId = () => logicalIdOf(template, 'AWS::KMS::Key', 'EncryptionKey');
 
 describe('table', () => {
@@ -40,11 +41,28 @@ describe('table', () => {
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it("has one index, of an account's intents in time order, projecting every attribute", () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 
@@ -56,7 +74,7 @@ describe('table', () => {
 describe('functions', () => {
   it('are exactly one per route, on Node.js 24 and arm64', () => {
     template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
-    expect(ROUTES).toHaveLength(2);
+    expect(ROUTES).toHaveLength(6);
     for (const route of ROUTES) {
       expect(resource(template, functionIdOf(route.id)).Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -97,7 +115,7 @@ describe('functions', () => {
       const bundle = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire } from 'module';")).toBe(true);
       expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
-      expect(bundle).toContain(routeId === 'CreateIntent' ? 'createIntentAction' : 'authorizeIntentAction');
+      expect(bundle).toContain(`${routeId.charAt(0).toLowerCase()}${routeId.slice(1)}Action`);
       expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(existsSync(path.join(directory, 'index.mjs.map'))).toBe(true);
     }
@@ -127,6 +145,12 @@ describe('functions', () => {
         QUARTZ_TEST_CLIENT_SECRET_ARN: { Ref: secretId('Test') },
       },
     });
+    for (const routeId of ['GetIntent', 'GetBankAccount', 'ListBankAccounts']) {
+      expect(resource(template, functionIdOf(routeId)).Properties.Environment).toEqual({ Variables: shared });
+    }
+    expect(resource(template, functionIdOf('ListIntents')).Properties.Environment).toEqual({
+      Variables: { ...shared, PAGE_KEY_SECRET_ARN: { Ref: pageKeySecretId() } },
+    });
   });
 });
 
@@ -149,6 +173,21 @@ describe('permissions', () => {
     expect(dynamoActions('AuthorizeIntent')).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('let the read routes get items, query (the lists) and update the rate-limit counter only', () => {
+    expect(dynamoActions('GetIntent')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(dynamoActions('GetBankAccount')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(dynamoActions('ListIntents')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dynamoActions('ListBankAccounts')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
   });
@@ -183,9 +222,19 @@ describe('permissions', () => {
       'INTENT#*',
       'RATE_LIMIT#*',
     ]);
+    expect(leadingKeys('GetIntent', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'INTENT#*']);
+    expect(leadingKeys('GetBankAccount', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
+    expect(leadingKeys('ListIntents', 'dynamodb:GetItem')).toEqual(['API_KEY#*']);
+    expect(leadingKeys('ListIntents', 'dynamodb:Query')).toEqual(['ACCOUNT#*']);
+    expect(leadingKeys('ListBankAccounts', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
+    expect(leadingKeys('ListBankAccounts', 'dynamodb:Query')).toEqual(['ACCOUNT#*']);
+    for (const route of ROUTES) {
+      expect(leadingKeys(route.id, 'dynamodb:UpdateItem')).toContain('RATE_LIMIT#*');
+    }
   });
 
-  it('scope every DynamoDB statement to the table ARN alone', () => {
+  it('scope every DynamoDB statement to the table ARN alone, but the query of intents to the index', () => {
+    const indexArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, '/index/gsi1']] };
     for (const route of ROUTES) {
       const statements = statementsOfFunction(template, route.id).filter((statement) =>
         actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
@@ -193,8 +242,22 @@ describe('permissions', () => {
 
       expect(statements).not.toHaveLength(0);
       for (const statement of statements) {
-        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+        const onIndex = route.id === 'ListIntents' && actionsOf(statement).includes('dynamodb:Query');
+        expect(statement.Resource).toEqual(onIndex ? indexArn : { 'Fn::GetAtt': [tableId(), 'Arn'] });
       }
+    }
+  });
+
+  it('let only the list of intents read the page-key secret', () => {
+    for (const route of ROUTES) {
+      const reads = statementsOfFunction(template, route.id)
+        .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+        .flatMap((statement) =>
+          Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+        );
+
+      const readsPageKeySecret = reads.some((resourceRef) => isRefTo(resourceRef, pageKeySecretId()));
+      expect(readsPageKeySecret).toBe(route.id === 'ListIntents');
     }
   });
 
@@ -254,15 +317,28 @@ describe('permissions', () => {
   });
 });
 
-describe('Quartz client secrets', () => {
-  it('are two secrets, retained, that tell the operator how to set them', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+describe('secrets', () => {
+  it('are the two Quartz client secrets and the page-key secret', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    expect(pageKeySecretId()).toEqual(expect.any(String));
+  });
+
+  it('keep the Quartz client secrets when the stack is deleted, and tell the operator how to set them', () => {
     for (const environment of ['Live', 'Test'] as const) {
       const secret = template.toJSON().Resources[secretId(environment)];
 
       expect(secret.DeletionPolicy).toBe('Retain');
       expect(secret.Properties.Description).toContain('aws secretsmanager put-secret-value');
     }
+  });
+});
+
+describe('page-key secret', () => {
+  it('is generated at deployment, 64 characters without punctuation', () => {
+    expect(resource(template, pageKeySecretId()).Properties.GenerateSecretString).toEqual({
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+    });
   });
 });
 
@@ -280,7 +356,7 @@ describe('REST API', () => {
     });
   });
 
-  it('has exactly the POST methods of the route table, each a proxy to its own function', () => {
+  it('has exactly the methods of the route table, each a proxy to its own function', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
       ({ Properties }) => ({
         httpMethod: Properties.HttpMethod,
@@ -293,7 +369,9 @@ describe('REST API', () => {
       ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
     );
     for (const route of ROUTES) {
-      const method = methods.find((candidate) => candidate.path === route.path);
+      const method = methods.find(
+        (candidate) => candidate.path === route.path && candidate.httpMethod === route.method,
+      );
       expect(method?.integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
       expect(JSON.stringify(method?.integration.Uri)).toContain(`"${functionIdOf(route.id)}","Arn"`);
     }

@@ -69,6 +69,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual(
       ROUTES.map((route) => `BankAccountConnectionIntents/Service/${route.id}Function/Role`),
     );
+    expect(found.get('AwsSolutions-SMG4')).toEqual(
+      ['QuartzLiveClientSecret', 'QuartzTestClientSecret', 'PageKeySecret'].map(
+        (id) => `BankAccountConnectionIntents/State/${id}`,
+      ),
+    );
   });
 
   it('does report a finding on an API that nobody acknowledged', () => {

@@ -1,5 +1,7 @@
 import { ROUTES } from '../../../functions/routes';
-import { ROUTE_ACCESS, routeAccess } from '../../../lib/route-access';
+import { grantResourceArn, ROUTE_ACCESS, routeAccess } from '../../../lib/route-access';
+
+const READ_ROUTES = ['GetIntent', 'ListIntents', 'GetBankAccount', 'ListBankAccounts'] as const;
 
 describe('route access', () => {
   it('is decided for every route of the route table and for nothing else', () => {
@@ -8,19 +10,64 @@ describe('route access', () => {
   });
 
   it('fails synth for a route without an entry', () => {
-    expect(() => routeAccess('ListIntents')).toThrow('Route ListIntents has no entry in lib/route-access.ts');
+    expect(() => routeAccess('DeleteIntent')).toThrow(
+      'Route DeleteIntent has no entry in lib/route-access.ts',
+    );
   });
 
-  it('names single DynamoDB item actions only, never a wildcard, scan or batch', () => {
+  it('names single-item actions and partition queries only, never a wildcard, scan or batch', () => {
     for (const access of Object.values(ROUTE_ACCESS)) {
       for (const action of access.table.flatMap((grant) => grant.actions)) {
-        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']).toContain(action);
+        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']).toContain(
+          action,
+        );
       }
+    }
+  });
+
+  it("lets a query reach one account's partition only: the index for intents, the table for Bank Accounts", () => {
+    const queries = Object.entries(ROUTE_ACCESS).flatMap(([routeId, access]) =>
+      access.table
+        .filter((grant) => grant.actions.includes('dynamodb:Query'))
+        .map((grant) => ({ routeId, ...grant })),
+    );
+
+    expect(queries).toEqual([
+      { routeId: 'ListIntents', actions: ['dynamodb:Query'], keyPrefixes: ['ACCOUNT#'], index: 'gsi1' },
+      { routeId: 'ListBankAccounts', actions: ['dynamodb:Query'], keyPrefixes: ['ACCOUNT#'] },
+    ]);
+  });
+
+  it('lets the read routes write nothing but their rate-limit counter', () => {
+    for (const routeId of READ_ROUTES) {
+      const writes = ROUTE_ACCESS[routeId].table.filter((grant) =>
+        grant.actions.some((action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem'),
+      );
+
+      expect(writes).toEqual([{ actions: ['dynamodb:UpdateItem'], keyPrefixes: ['RATE_LIMIT#'] }]);
     }
   });
 
   it('keeps the Quartz client secrets from create, which only builds an authorization URL', () => {
     expect(ROUTE_ACCESS.CreateIntent.readsQuartzClientSecrets).toBe(false);
     expect(ROUTE_ACCESS.AuthorizeIntent.readsQuartzClientSecrets).toBe(true);
+    for (const routeId of READ_ROUTES) expect(ROUTE_ACCESS[routeId].readsQuartzClientSecrets).toBe(false);
+  });
+
+  it('gives the page-key secret to the one route that answers by page', () => {
+    const signing = Object.entries(ROUTE_ACCESS)
+      .filter(([, access]) => access.signsPageKeys === true)
+      .map(([routeId]) => routeId);
+
+    expect(signing).toEqual(['ListIntents']);
+  });
+
+  it("names the index's own ARN for a grant on the index", () => {
+    expect(grantResourceArn('arn:table', { actions: ['dynamodb:GetItem'], keyPrefixes: [] })).toBe(
+      'arn:table',
+    );
+    expect(
+      grantResourceArn('arn:table', { actions: ['dynamodb:Query'], keyPrefixes: [], index: 'gsi1' }),
+    ).toBe('arn:table/index/gsi1');
   });
 });

@@ -1,0 +1,26 @@
+import * as z from 'zod';
+import { failureReasonOf, failureReasonSchema } from './failure-reason';
+import { toIntentResponse } from './intent-response';
+import { type ConnectionIntent, intentResponseSchema } from './schemas';
+
+/**
+ * An intent as the read operations answer it: what create answers, plus the outcome once there is
+ * one. Strict, like create's answer: an internal field can never slip into it.
+ */
+export const intentViewSchema = intentResponseSchema.extend({
+  /** When `failed`: a documented code, never the provider's own. */
+  failureReason: failureReasonSchema.optional(),
+  /** When an account-information intent is `authorized`: the Bank Accounts it connected. */
+  bankAccountIds: z.array(z.string()).optional(),
+});
+export type IntentView = z.infer<typeof intentViewSchema>;
+
+export function toIntentView(intent: ConnectionIntent): IntentView {
+  const connected =
+    intent.type === 'quartz-accounts' && intent.status === 'authorized' ? intent.bankAccountIds : undefined;
+  return intentViewSchema.parse({
+    ...toIntentResponse(intent),
+    ...(intent.status === 'failed' ? { failureReason: failureReasonOf(intent.failureReason) } : {}),
+    ...(connected ? { bankAccountIds: connected } : {}),
+  });
+}

@@ -1,0 +1,16 @@
+import * as z from 'zod';
+
+/**
+ * The query strings of the read operations. Strict: an unknown parameter is a 400 naming it, as an
+ * unknown body field is.
+ */
+
+/** For operations that take no query parameter. */
+export const noQuerySchema = z.strictObject({});
+export type NoQuery = z.infer<typeof noQuerySchema>;
+
+export const listIntentsQuerySchema = z.strictObject({
+  /** The `nextPageKey` of the page before; absent for the first page. */
+  pageKey: z.string().min(1).max(1024).optional(),
+});
+export type ListIntentsQuery = z.infer<typeof listIntentsQuerySchema>;

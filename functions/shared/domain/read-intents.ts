@@ -1,0 +1,48 @@
+import { requireAccountOwner, requireOwnAccount } from './authenticate';
+import { ForbiddenError } from './errors';
+import { ID_PATTERN } from './ids';
+import { INTENT_PAGE_SIZE, type IntentPage, intentPageSchema, intentPositionSchema } from './intent-page';
+import { type IntentView, toIntentView } from './intent-view';
+import type { PageKeys, PageScope } from './page-keys';
+import type { IntentListStore, IntentStore } from './ports';
+import type { Principal } from './principal';
+import type { ListIntentsQuery } from './query-schemas';
+
+/** One intent of the caller's account; anything else is as missing. */
+export async function getIntent(
+  deps: { intents: Pick<IntentStore, 'get'> },
+  principal: Principal,
+  intentId: string,
+): Promise<IntentView> {
+  requireAccountOwner(principal);
+  // Not an id this service issues, so no intent of the caller's: answered before any lookup.
+  if (!ID_PATTERN.test(intentId)) throw new ForbiddenError();
+  const intent = await deps.intents.get(intentId);
+  if (!intent || intent.accountId !== principal.accountId) throw new ForbiddenError();
+  return toIntentView(intent);
+}
+
+/**
+ * The account's intents, newest first, a page at a time. The page key names where the page before
+ * ended, signed for this account and query, so a client can neither forge one nor carry one over
+ * to another account.
+ */
+export async function listIntents(
+  deps: { intents: IntentListStore; pageKeys: PageKeys },
+  principal: Principal,
+  accountId: string,
+  query: ListIntentsQuery,
+): Promise<IntentPage> {
+  requireOwnAccount(principal, accountId);
+  const { pageKey, ...filters } = query;
+  const scope: PageScope = { listing: 'intents', accountId, query: filters };
+  const after = pageKey ? await deps.pageKeys.open(scope, pageKey, intentPositionSchema) : undefined;
+  const page = await deps.intents.listByAccount(accountId, {
+    limit: INTENT_PAGE_SIZE,
+    ...(after ? { after } : {}),
+  });
+  return intentPageSchema.parse({
+    items: page.items.map(toIntentView),
+    ...(page.next ? { nextPageKey: await deps.pageKeys.issue(scope, page.next) } : {}),
+  });
+}
