@@ -7,8 +7,11 @@ type HandleArguments = Parameters<NodeHttpHandler['handle']>;
 /**
  * The AWS SDK's HTTP handler, with every request tied to the running invocation's deadline: a
  * DynamoDB or Secrets Manager call that is still under way when the invocation must answer is
- * aborted, whichever middleware or use case made it. Each attempt also has its own timeout, so a
- * stalled connection is retried by the SDK within the time left.
+ * aborted, whichever middleware or use case made it. A connection that cannot be opened within the
+ * attempt budget fails that attempt, which the SDK retries within the time left; a request that is
+ * slower than it is only logged by the SDK (its requestTimeout warns unless told to throw), because
+ * what ends a stalled request is the invocation's deadline, and throwing there would fail slow but
+ * healthy requests.
  */
 export class DeadlineHttpHandler extends NodeHttpHandler {
   constructor() {

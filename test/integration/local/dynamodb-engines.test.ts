@@ -2,7 +2,6 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -14,7 +13,6 @@ import {
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../../../local/local-dynamodb';
-import { eventually } from '../../support/eventually';
 
 // The table each engine gets, and the differences docs/local-engines.md lists, checked on the
 // engines themselves so that the list cannot go stale.
@@ -70,23 +68,6 @@ describe.each(engines)('the service table on %s', (engine) => {
         TimeToLiveStatus: 'ENABLED',
         AttributeName: TIME_TO_LIVE_ATTRIBUTE,
       });
-    });
-
-    it('deletes an expired item, as DynamoDB does', async () => {
-      const anHourAgo = Math.floor(Date.now() / 1_000) - 3_600;
-      await client.send(
-        new PutItemCommand({
-          TableName: TABLE,
-          Item: { ...key('expired'), [TIME_TO_LIVE_ATTRIBUTE]: { N: String(anHourAgo) } },
-        }),
-      );
-
-      const read = () =>
-        client.send(new GetItemCommand({ TableName: TABLE, Key: key('expired'), ConsistentRead: true }));
-
-      // DynamoDB Local deletes it within seconds (AWS within days); the test's timeout bounds the wait.
-      await eventually(async () => !(await read()).Item, 500);
-      expect((await read()).Item).toBeUndefined();
     });
   } else {
     it('has neither time to live nor a stream', async () => {
