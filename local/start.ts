@@ -56,7 +56,8 @@ Bank Account Connection Intents, running locally${persistDir ? ` (data in ${pers
   Sandbox bank   ${stack.testIssuer}   (test intents)
   "Live" bank    ${stack.liveIssuer}   (live intents, also a local sandbox)
   DynamoDB       ${stack.dynamoEndpoint}   table ${stack.tableName} (${ENGINE_NAMES[stack.dynamoEngine]})
-  Test users     alice (approves), dan (denies), olive (bank outage on the first try); password: sandbox
+  Test users     alice (approves), dan (denies), olive (bank outage on the first try),
+                 sloane (the bank answers after 8 s); password: sandbox
 
 Create an intent, then open its authorizationUrl in a browser:
 
