@@ -6,7 +6,11 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../../../functions/shared/repository/table-keys';
+import {
+  ACCOUNT_TIMELINE_INDEX,
+  TABLE_KEY_SCHEMA,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '../../../functions/shared/repository/table-keys';
 import { javaAvailable } from '../../../local/dynamodb-local-process';
 import {
   type DynamoDbEngine,
@@ -72,12 +76,19 @@ describe.each(engines)('the service table on %s', (engine) => {
       });
     });
 
-    it('deletes an expired item, as DynamoDB does', async () => {
+    it('deletes an expired item that carries the index keys, as DynamoDB does', async () => {
       const anHourAgo = Math.floor(Date.now() / 1_000) - 3_600;
       await client.send(
         new PutItemCommand({
           TableName: TABLE,
-          Item: { ...key('expired'), [TIME_TO_LIVE_ATTRIBUTE]: { N: String(anHourAgo) } },
+          Item: {
+            ...key('expired'),
+            // DynamoDB Local (3.3.1) left an expired item outside the table's global secondary index
+            // in place for minutes (docs/local-engines.md): this one is in it, as an intent is.
+            [ACCOUNT_TIMELINE_INDEX.partitionKey]: { S: 'ACCOUNT#expired' },
+            [ACCOUNT_TIMELINE_INDEX.sortKey]: { S: 'INTENT#expired' },
+            [TIME_TO_LIVE_ATTRIBUTE]: { N: String(anHourAgo) },
+          },
         }),
       );
 
