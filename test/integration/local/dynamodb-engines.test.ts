@@ -2,10 +2,15 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_SCHEMA, TIME_TO_LIVE_ATTRIBUTE } from '../../../functions/shared/repository/table-keys';
+import {
+  ACCOUNT_TIMELINE_INDEX,
+  TABLE_KEY_SCHEMA,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '../../../functions/shared/repository/table-keys';
 import { javaAvailable } from '../../../local/dynamodb-local-process';
 import {
   type DynamoDbEngine,
@@ -13,6 +18,7 @@ import {
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../../../local/local-dynamodb';
+import { eventually } from '../../support/eventually';
 
 // The table each engine gets, and the differences docs/local-engines.md lists, checked on the
 // engines themselves so that the list cannot go stale.
@@ -68,6 +74,30 @@ describe.each(engines)('the service table on %s', (engine) => {
         TimeToLiveStatus: 'ENABLED',
         AttributeName: TIME_TO_LIVE_ATTRIBUTE,
       });
+    });
+
+    it('deletes an expired item that carries the index keys, as DynamoDB does', async () => {
+      const anHourAgo = Math.floor(Date.now() / 1_000) - 3_600;
+      await client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: {
+            ...key('expired'),
+            // DynamoDB Local (3.3.1) left an expired item outside the table's global secondary index
+            // in place for minutes (docs/local-engines.md): this one is in it, as an intent is.
+            [ACCOUNT_TIMELINE_INDEX.partitionKey]: { S: 'ACCOUNT#expired' },
+            [ACCOUNT_TIMELINE_INDEX.sortKey]: { S: 'INTENT#expired' },
+            [TIME_TO_LIVE_ATTRIBUTE]: { N: String(anHourAgo) },
+          },
+        }),
+      );
+
+      const read = () =>
+        client.send(new GetItemCommand({ TableName: TABLE, Key: key('expired'), ConsistentRead: true }));
+
+      // DynamoDB Local deletes it within seconds (AWS within days); the test's timeout bounds the wait.
+      await eventually(async () => !(await read()).Item, 500);
+      expect((await read()).Item).toBeUndefined();
     });
   } else {
     it('has neither time to live nor a stream', async () => {
