@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { ApiKeyAdminStore } from '../domain/ports';
 import { type ApiKey, apiKeySchema } from '../domain/schemas';
-import { conditionally, type RepositoryOptions } from './repository-options';
+import { conditionally, queryAllByPrefix, type RepositoryOptions } from './repository-options';
 import { API_KEY_NAME_SORT_PREFIX, apiKeyKey, apiKeyNameKey, withoutTableAttributes } from './table-keys';
 
 /** The item that reserves a key's name within its account and points at its record. */
@@ -63,24 +63,12 @@ export class ApiKeyRepository implements ApiKeyAdminStore {
   }
 
   async listForAccount(accountId: string): Promise<ApiKey[]> {
-    const names: { secretHash: string }[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.options.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': apiKeyNameKey(accountId, '').pk,
-            ':prefix': API_KEY_NAME_SORT_PREFIX,
-          },
-          ConsistentRead: true,
-          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      names.push(...(page.Items ?? []).map((item) => nameItemSchema.parse(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAllByPrefix(
+      this.options,
+      apiKeyNameKey(accountId, '').pk,
+      API_KEY_NAME_SORT_PREFIX,
+    );
+    const names = items.map((item) => nameItemSchema.parse(item));
     const keys = await Promise.all(names.map(({ secretHash }) => this.findBySecretHash(secretHash)));
     return keys.filter((key): key is ApiKey => key !== undefined);
   }

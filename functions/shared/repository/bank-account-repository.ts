@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateConflictError } from '../domain/errors';
 import type { BankAccountStore } from '../domain/ports';
 import { type BankAccount, bankAccountSchema } from '../domain/schemas';
-import { conditionally, type RepositoryOptions } from './repository-options';
+import { conditionally, queryAllByPrefix, type RepositoryOptions } from './repository-options';
 import {
   BANK_ACCOUNT_NUMBER_SORT_PREFIX,
   bankAccountKey,
@@ -49,26 +49,12 @@ export class BankAccountRepository implements BankAccountStore {
 
   /** The account's bank accounts, found through their number items (a key-range query plus a read each). */
   async listByAccount(accountId: string): Promise<BankAccount[]> {
-    const ids: string[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.options.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': bankAccountNumberKey(accountId, false, '').pk,
-            ':prefix': BANK_ACCOUNT_NUMBER_SORT_PREFIX,
-          },
-          ConsistentRead: true,
-          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (typeof item.bankAccountId === 'string') ids.push(item.bankAccountId);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAllByPrefix(
+      this.options,
+      bankAccountNumberKey(accountId, false, '').pk,
+      BANK_ACCOUNT_NUMBER_SORT_PREFIX,
+    );
+    const ids = items.map((item) => item.bankAccountId).filter((id): id is string => typeof id === 'string');
     const accounts = await Promise.all(ids.map((id) => this.get(id)));
     // A number item whose Bank Account is not written yet belongs to a connection still under way.
     return accounts.filter((account): account is BankAccount => account?.accountId === accountId);

@@ -14,6 +14,15 @@ const config = {
     live: { ...testConfig.quartz.live, clientSecret: { secretArn: LIVE_SECRET_ARN } },
   },
 };
+/** One live redemption through the provider the services built. */
+const redeemOnce = (services: ReturnType<typeof buildServices>) =>
+  services.provider.redeemCode({
+    test: false,
+    type: 'quartz-accounts',
+    code: 'c',
+    codeVerifier: 'v',
+    signal: AbortSignal.timeout(30_000),
+  });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeEach(() => {
@@ -35,14 +44,7 @@ describe('buildServices', () => {
   it('reads the secret again after Quartz refuses the client (a rotated secret)', async () => {
     const quartz = new FakeQuartz();
     const services = buildServices(config, { fetch: quartz.fetch });
-    const redeem = () =>
-      services.provider.redeemCode({
-        test: false,
-        type: 'quartz-accounts',
-        code: 'c',
-        codeVerifier: 'v',
-        signal: AbortSignal.timeout(30_000),
-      });
+    const redeem = () => redeemOnce(services);
     quartz.token = FakeQuartz.rejected('invalid_client');
     await expect(redeem()).rejects.toMatchObject({ message: 'PROVIDER_UNAVAILABLE' });
     quartz.token = new FakeQuartz().token;
@@ -56,14 +58,7 @@ describe('buildServices', () => {
     const quartz = new FakeQuartz();
     secretsManager.on(GetSecretValueCommand).rejects(new Error('InternalServiceError'));
     const services = buildServices(config, { fetch: quartz.fetch });
-    const redeem = () =>
-      services.provider.redeemCode({
-        test: false,
-        type: 'quartz-accounts',
-        code: 'c',
-        codeVerifier: 'v',
-        signal: AbortSignal.timeout(30_000),
-      });
+    const redeem = () => redeemOnce(services);
 
     await expect(redeem()).rejects.toMatchObject({ statusCode: 503, message: 'SERVICE_UNAVAILABLE' });
     expect(quartz.requestsTo('/token')).toHaveLength(0);
