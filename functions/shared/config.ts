@@ -36,15 +36,7 @@ const envSchema = z.object({
 
 /** The one place configuration is read; fails fast naming every missing or malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  // An empty variable counts as unset (a SAM-local run declares some variables empty).
-  const parsed = envSchema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
-  );
-  if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
-    throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env);
   return {
     tableName: e.TABLE_NAME,
     quartz: {
@@ -69,4 +61,27 @@ function secretSource(secretArn: string | undefined, value: string | undefined):
   if (secretArn) return { secretArn };
   if (value) return { value };
   return undefined;
+}
+
+/** What the function that publishes the intents' events needs: only where to publish them. */
+export interface PublisherConfig {
+  eventBusName: string;
+}
+
+const publisherEnvSchema = z.object({ EVENT_BUS_NAME: z.string().min(1) });
+
+export function loadPublisherConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
+  return { eventBusName: parseEnvironment(publisherEnvSchema, env).EVENT_BUS_NAME };
+}
+
+function parseEnvironment<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.infer<Schema> {
+  // An empty variable counts as unset (a SAM-local run declares some variables empty).
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+    throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);
+  }
+  return parsed.data;
 }

@@ -16,6 +16,7 @@ import type {
   IntentStore,
   RateLimitStore,
 } from './domain/ports';
+import { loopbackEndpointDefaults } from './loopback-endpoint';
 import { logger } from './observability/logger';
 import { traced, tracer } from './observability/tracer';
 import { QuartzClient, type QuartzFetch } from './provider/quartz-client';
@@ -103,7 +104,7 @@ function pageKeySecret(source: SecretSource, client: () => SecretsManagerClient)
 /** The DynamoDB endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB for a local engine). */
 export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    ...localEngineDefaults(env),
+    ...loopbackEndpointDefaults(env.AWS_ENDPOINT_URL_DYNAMODB, env),
     requestHandler: new DeadlineHttpHandler(),
     maxAttempts: TIME_BUDGET.dynamoMaxAttempts,
   });
@@ -112,20 +113,6 @@ export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): Dyna
   return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true },
   });
-}
-
-/**
- * A DynamoDB engine on this machine (dynalite) accepts any region and credentials; supplying them
- * spares a developer from exporting fake AWS settings. Real AWS settings, when present, still win.
- */
-function localEngineDefaults(env: NodeJS.ProcessEnv) {
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint || !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?\/?$/.test(endpoint)) return {};
-  return {
-    endpoint,
-    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { region: 'local' }),
-    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  };
 }
 
 let processServices: Services | undefined;

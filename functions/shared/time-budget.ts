@@ -68,3 +68,46 @@ export const TIME_BUDGET: TimeBudget = {
   idempotencyLeaseMs: FUNCTION_TIMEOUT_MS + CLOCK_SKEW_MARGIN_MS,
   waitForIdempotentRequestMs: 5_000,
 };
+
+/**
+ * The budget of the function that publishes the table's changes as events (functions/publish-events).
+ * It answers no caller: Lambda feeds it batches of the table's change stream and retries what it
+ * hands back, so its one rule is to hand back, before its timeout, every change it could not publish.
+ */
+export interface PublisherBudget {
+  /** The publisher function's timeout. */
+  readonly functionTimeoutMs: number;
+  /** One PutEvents attempt (connection and answer); the SDK makes up to `putEventsMaxAttempts`. */
+  readonly putEventsAttemptTimeoutMs: number;
+  readonly putEventsMaxAttempts: number;
+  /**
+   * No PutEvents request starts with less time left than this: all its attempts and the SDK's
+   * backoff between them. The changes it would have carried are handed back to be delivered again.
+   */
+  readonly putEventsReserveMs: number;
+  /**
+   * DynamoDB keeps a change in the stream this long (fixed by DynamoDB); a change not published by
+   * then is gone from the stream.
+   */
+  readonly streamRetentionMs: number;
+  /**
+   * How old a change may grow, retried, before Lambda gives up on it and names it in the
+   * dead-letter queue: well inside the stream's retention, so that what the queue names can still be
+   * read from the stream and published by hand.
+   */
+  readonly maxRecordAgeMs: number;
+}
+
+const PUT_EVENTS_ATTEMPT_TIMEOUT_MS = 2_000;
+const PUT_EVENTS_MAX_ATTEMPTS = 3;
+const HOUR_MS = 3_600_000;
+
+export const PUBLISHER_BUDGET: PublisherBudget = {
+  functionTimeoutMs: 30_000,
+  putEventsAttemptTimeoutMs: PUT_EVENTS_ATTEMPT_TIMEOUT_MS,
+  putEventsMaxAttempts: PUT_EVENTS_MAX_ATTEMPTS,
+  // The SDK's backoff between two attempts stays well under half a second.
+  putEventsReserveMs: PUT_EVENTS_MAX_ATTEMPTS * PUT_EVENTS_ATTEMPT_TIMEOUT_MS + 1_000,
+  streamRetentionMs: 24 * HOUR_MS,
+  maxRecordAgeMs: 6 * HOUR_MS,
+};

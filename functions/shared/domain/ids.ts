@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // Bitcoin's base58 alphabet: no 0/O/I/l, so ids survive being read aloud or copied by hand.
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -16,6 +16,21 @@ export function newId(length = ID_LENGTH): string {
       if (byte < UNBIASED_LIMIT) id += BASE58[byte % 58];
       if (id.length === length) break;
     }
+  }
+  return id;
+}
+
+/**
+ * An id in the same alphabet and length, derived from `seed` rather than drawn: the same seed always
+ * gives the same id (SHA-256, read as a number, in base58). For ids that must come out the same
+ * each time something is worked out again, such as the id of an event published more than once.
+ */
+export function derivedId(seed: string): string {
+  let value = BigInt(`0x${createHash('sha256').update(seed, 'utf8').digest('hex')}`);
+  let id = '';
+  while (id.length < ID_LENGTH) {
+    id += BASE58[Number(value % 58n)];
+    value /= 58n;
   }
   return id;
 }

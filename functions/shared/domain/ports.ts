@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { IdempotencyClaim, IdempotencyRecord } from './idempotency';
+import type { IntentEvent } from './intent-events';
 import type { IntentPosition } from './intent-page';
 import type {
   ApiKey,
@@ -179,3 +180,16 @@ export interface IntentDependencies {
   clock: Clock;
   sleep: (ms: number) => Promise<void>;
 }
+
+/**
+ * Where the intents' events go (an EventBridge bus in AWS, a bus that prints them on a local
+ * stack). A request either fails as a whole (it rejects) or answers, for each event in order,
+ * whether the bus took it: a bus may take some events of a request and refuse others.
+ */
+export interface IntentEventBus {
+  /** The most events one request may carry. */
+  readonly maxEventsPerRequest: number;
+  publish(events: readonly IntentEvent[]): Promise<readonly EventPublication[]>;
+}
+
+export type EventPublication = { published: true } | { published: false; reason: string };

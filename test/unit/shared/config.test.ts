@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../functions/shared/config';
+import { loadConfig, loadPublisherConfig } from '../../../functions/shared/config';
 
 const complete = {
   TABLE_NAME: 'intents',
@@ -52,5 +52,21 @@ describe('loadConfig', () => {
 
   it('refuses a plain page-key secret too short to be a key', () => {
     expect(() => loadConfig({ ...complete, PAGE_KEY_SECRET: 'short' })).toThrow('PAGE_KEY_SECRET');
+  });
+});
+
+describe('loadPublisherConfig', () => {
+  it('reads the event bus, and needs nothing of the Quartz settings', () => {
+    expect(loadPublisherConfig({ EVENT_BUS_NAME: 'intents-events' })).toEqual({
+      eventBusName: 'intents-events',
+    });
+  });
+
+  it('names a missing or empty bus', () => {
+    for (const env of [{}, { EVENT_BUS_NAME: '' }]) {
+      expect(() => loadPublisherConfig(env)).toThrow(
+        'Invalid configuration, check these environment variables: EVENT_BUS_NAME',
+      );
+    }
   });
 });
