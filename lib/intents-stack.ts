@@ -1,5 +1,6 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { EventPublishing } from './event-publishing';
 import type { QuartzSettings } from './quartz-settings';
 import { ServiceApi } from './service-api';
 import { ServiceMonitoring } from './service-monitoring';
@@ -16,13 +17,15 @@ export interface IntentsStackProps extends StackProps {
 }
 
 /**
- * The Bank Account Connection Intents API, in three parts: what it keeps (table, secrets, key),
- * what serves requests (a function per route, the REST API), and how it is watched (alarms, their
- * topic, a dashboard).
+ * The Bank Account Connection Intents API, in four parts: what it keeps (table, secrets, key),
+ * what serves requests (a function per route, the REST API), what tells others of the intents'
+ * status changes (the event bus and the publisher fed by the table's stream), and how it is watched
+ * (alarms, their topic, a dashboard).
  */
 export class IntentsStack extends Stack {
   readonly state: ServiceState;
   readonly service: ServiceApi;
+  readonly events: EventPublishing;
   readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: IntentsStackProps) {
@@ -34,8 +37,10 @@ export class IntentsStack extends Stack {
       quartz: props.quartz,
       ...(props.samLocal ? { samLocal: true } : {}),
     });
+    this.events = new EventPublishing(this, 'Events', { state: this.state });
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       state: this.state,
+      events: this.events,
       endpoints: this.service.endpoints,
       stage: this.service.api.deploymentStage,
     });
@@ -70,6 +75,14 @@ export class IntentsStack extends Stack {
     new CfnOutput(this, 'QuartzTestClientSecretArn', {
       value: quartzClientSecrets.test.secretArn,
       description: 'Put the sandbox Quartz client secret here (aws secretsmanager put-secret-value)',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'The EventBridge bus the status changes of intents are published to',
+    });
+    new CfnOutput(this, 'EventsDeadLetterQueueUrl', {
+      value: this.events.deadLetterQueue.queueUrl,
+      description: 'Names the changes whose events could not be published (see docs/events.md)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.alarmTopic.topicArn,

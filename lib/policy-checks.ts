@@ -21,6 +21,8 @@ export const GUARD_RULES = {
   lambdaPermissionSource: 'lambda_function_public_access_prohibited_check',
   /** CT.LAMBDA.PR.3: a function must run in a customer-managed VPC. */
   lambdaInVpc: 'lambda_inside_vpc_check',
+  /** CT.SQS.PR.1: a queue must have a dead-letter queue, or allow queues to redrive into it. */
+  sqsDeadLetterQueue: 'sqs_dlq_check',
 } as const;
 
 /**

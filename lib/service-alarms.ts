@@ -32,9 +32,9 @@ export const ALARM_THRESHOLDS = {
 } as const;
 
 /** How a rate or latency alarm decides: 2 of the last 3 periods, so one bad period alone does not page. */
-const SUSTAINED = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
+export const SUSTAINED = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
 /** Counts of things that should never happen: the first period with one pages. */
-const IMMEDIATE = { evaluationPeriods: 1, datapointsToAlarm: 1 } as const;
+export const IMMEDIATE = { evaluationPeriods: 1, datapointsToAlarm: 1 } as const;
 
 /** `IF(requests >= minimum, 100 * part / requests, 0)`: a percentage that stays 0 on little traffic. */
 function percentOf(part: cloudwatch.IMetric, requests: cloudwatch.IMetric, label: string) {
@@ -46,7 +46,7 @@ function percentOf(part: cloudwatch.IMetric, requests: cloudwatch.IMetric, label
   });
 }
 
-interface AlarmSpec {
+export interface AlarmSpec {
   id: string;
   /** Starts with the stack's name: the alarm topic's and the key's policies admit those alarms only. */
   name: string;
@@ -56,7 +56,7 @@ interface AlarmSpec {
   evaluation: { evaluationPeriods: number; datapointsToAlarm: number };
 }
 
-function alarm(scope: Construct, spec: AlarmSpec): cloudwatch.Alarm {
+export function alarm(scope: Construct, spec: AlarmSpec): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, spec.id, {
     alarmName: spec.name,
     alarmDescription: `${spec.description} See docs/operations.md.`,

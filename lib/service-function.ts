@@ -24,6 +24,8 @@ export interface ServiceFunctionProps {
   environment: Record<string, string>;
   /** Encrypts the function's log group; the key policy must let CloudWatch Logs use it. */
   logEncryptionKey: kms.IKey;
+  /** By default the API functions' timeout; a function that answers no caller may have its own. */
+  timeout?: Duration;
 }
 
 /** A year, the least Control Tower accepts (CT.CLOUDWATCH.PR.2): requests are audited by their logs. */
@@ -70,7 +72,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -104,7 +106,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
     acknowledgeGuardRule(
       this.function,
       GUARD_RULES.lambdaInVpc,
-      'The function reaches only public endpoints: DynamoDB, Secrets Manager and X-Ray (AWS APIs, signed with its role over TLS) and the bank on the internet. A VPC would hold nothing it needs and add NAT gateways (for the bank) and interface endpoints (for Secrets Manager and X-Ray) at a monthly cost per Availability Zone, and no control that IAM and TLS do not already give.',
+      'The function reaches only public endpoints: DynamoDB, Secrets Manager, EventBridge and X-Ray (AWS APIs, signed with its role over TLS) and the bank on the internet. A VPC would hold nothing it needs and add NAT gateways (for the bank) and interface endpoints (for Secrets Manager, EventBridge and X-Ray) at a monthly cost per Availability Zone, and no control that IAM and TLS do not already give.',
     );
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions.

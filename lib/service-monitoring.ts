@@ -5,6 +5,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { EventPublishing } from './event-publishing';
+import { eventPublishingAlarms, eventPublishingWidgets } from './event-publishing-alarms';
 import { RouteMetrics } from './route-metrics';
 import { routeAlarms, tableAlarm } from './service-alarms';
 import type { RouteEndpoint } from './service-api';
@@ -16,11 +18,12 @@ export interface ServiceMonitoringProps {
   state: ServiceState;
   endpoints: readonly RouteEndpoint[];
   stage: apigateway.Stage;
+  events: EventPublishing;
 }
 
 /**
- * How the service is watched: alarms per route of the route table (so a new route gets them) and
- * on the table, all notifying one SNS topic when they fire and when they recover, and one dashboard.
+ * How the service is watched: alarms per route of the route table (so a new route gets them), on
+ * the table and on the publishing of events, all notifying one SNS topic when they fire and when they recover, and one dashboard.
  */
 export class ServiceMonitoring extends StackPart {
   readonly alarmTopic: sns.Topic;
@@ -44,6 +47,7 @@ export class ServiceMonitoring extends StackPart {
     this.alarms = [
       ...routes.flatMap((route) => routeAlarms(this, prefix, route)),
       tableAlarm(this, prefix, state.table),
+      ...eventPublishingAlarms(this, prefix, props.events),
     ];
     const notify = new actions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) {
@@ -52,6 +56,7 @@ export class ServiceMonitoring extends StackPart {
     }
 
     this.dashboard = serviceDashboard(this, routes, state.table, [...this.alarms]);
+    this.dashboard.addWidgets(...eventPublishingWidgets(props.events));
   }
 
   /**

@@ -32,6 +32,9 @@ export class ServiceState extends StackPart {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Rate-limit counters expire on their own; no other item carries this attribute.
       timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
+      // Every write, for the publisher of the intents' events (lib/event-publishing.ts): the images
+      // before and after tell whether a write changed an intent's status.
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

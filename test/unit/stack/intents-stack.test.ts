@@ -73,7 +73,8 @@ describe('table', () => {
 
 describe('functions', () => {
   it('are exactly one per route, on Node.js 24 and arm64', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    // One per route, and the publisher of events (test/unit/stack/event-publishing.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
     expect(ROUTES).toHaveLength(6);
     for (const route of ROUTES) {
       expect(resource(template, functionIdOf(route.id)).Properties).toMatchObject({
@@ -279,7 +280,7 @@ describe('permissions', () => {
     expect(resources).toHaveLength(2);
   });
 
-  it('use no wildcard action anywhere, and Resource * only for X-Ray', () => {
+  it('use no wildcard action anywhere, and Resource * only for X-Ray and the listing of streams', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (policy) =>
         policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
@@ -293,7 +294,10 @@ describe('permissions', () => {
       .filter((statement) => statement.Resource === '*')
       .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
     expect(anyResource.length).toBeGreaterThan(0);
-    expect(anyResource.every((action) => action.startsWith('xray:'))).toBe(true);
+    // dynamodb:ListStreams: the event publisher's, checked in test/unit/stack/event-publishing.test.ts.
+    expect(
+      anyResource.every((action) => action.startsWith('xray:') || action === 'dynamodb:ListStreams'),
+    ).toBe(true);
   });
 
   it('do not use the broad AWSLambdaBasicExecutionRole managed policy', () => {
@@ -470,7 +474,7 @@ describe('gateway responses', () => {
 });
 
 describe('outputs', () => {
-  it('are the API URL, the table name, the two secret ARNs, the alarm topic and the dashboard', () => {
+  it('are the API URL, the table name, the two secret ARNs, the event bus and its dead letters, the alarm topic and the dashboard', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
@@ -478,6 +482,8 @@ describe('outputs', () => {
         'AlarmTopicArn',
         'ApiUrl',
         'DashboardName',
+        'EventBusName',
+        'EventsDeadLetterQueueUrl',
         'QuartzLiveClientSecretArn',
         'QuartzTestClientSecretArn',
         'TableName',

@@ -89,7 +89,7 @@ const functionId = (routeId: string) => logicalIdOf(template, 'AWS::Lambda::Func
 const stageRef = () => ({ Ref: logicalIdOf(template, 'AWS::ApiGateway::Stage', 'Api') });
 
 describe('alarms', () => {
-  it('are five per route of the route table and one for the table', () => {
+  it('are five per route of the route table, one for the table and two for the events', () => {
     expect(
       alarms()
         .map((alarm) => alarm.AlarmName)
@@ -102,6 +102,8 @@ describe('alarms', () => {
           ),
         ),
         'BankAccountConnectionIntents-TableThrottles',
+        'BankAccountConnectionIntents-EventsDeadLetters',
+        'BankAccountConnectionIntents-EventsIteratorAge',
       ].sort(),
     );
   });

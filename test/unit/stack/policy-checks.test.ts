@@ -58,17 +58,23 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SMG4',
+        'AwsSolutions-SQS3',
       ].sort(),
     );
     // Never for the whole stack or one of its parts: a new resource must face the checks.
     for (const paths of found.values()) {
       expect(paths).not.toContain(stack.node.path);
-      for (const part of [stack.state, stack.service, stack.monitoring])
+      for (const part of [stack.state, stack.service, stack.events, stack.monitoring])
         expect(paths).not.toContain(part.node.path);
     }
-    expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual(
-      ROUTES.map((route) => `BankAccountConnectionIntents/Service/${route.id}Function/Role`),
-    );
+    expect(found.get('AwsSolutions-IAM5[Resource::*]')).toEqual([
+      ...ROUTES.map((route) => `BankAccountConnectionIntents/Service/${route.id}Function/Role`),
+      'BankAccountConnectionIntents/Events/PublishEventsFunction/Role',
+      'BankAccountConnectionIntents/Events/StreamReadPolicy',
+    ]);
+    expect(found.get('AwsSolutions-SQS3')).toEqual([
+      'BankAccountConnectionIntents/Events/EventsDeadLetterQueue',
+    ]);
     expect(found.get('AwsSolutions-SMG4')).toEqual(
       ['QuartzLiveClientSecret', 'QuartzTestClientSecret', 'PageKeySecret'].map(
         (id) => `BankAccountConnectionIntents/State/${id}`,
@@ -117,7 +123,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     expect(report?.conclusion).toBe('success');
   });
 
-  it('are acknowledged one by one: the bank needs no VPC, and CDK source ARNs are misread', () => {
+  it('are acknowledged one by one: the bank needs no VPC, CDK source ARNs are misread, a dead-letter queue needs none', () => {
     const suppressed = (controlTowerReport()?.suppressedViolations ?? []).flatMap((violation) =>
       violation.violatingConstructs.map(({ constructPath }) => ({
         rule: violation.ruleName,
@@ -127,10 +133,14 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     );
 
     expect(suppressed.map(({ rule, where }) => `${rule} ${where}`).sort()).toEqual(
-      ROUTES.flatMap((route) => [
-        `${GUARD_RULES.lambdaInVpc} BankAccountConnectionIntents/Service/${route.id}Function/Default/Resource`,
-        `${GUARD_RULES.lambdaPermissionSource} BankAccountConnectionIntents/Service/Api/Default${route.path}/${route.method}/ApiPermission`,
-      ]).sort(),
+      [
+        ...ROUTES.flatMap((route) => [
+          `${GUARD_RULES.lambdaInVpc} BankAccountConnectionIntents/Service/${route.id}Function/Default/Resource`,
+          `${GUARD_RULES.lambdaPermissionSource} BankAccountConnectionIntents/Service/Api/Default${route.path}/${route.method}/ApiPermission`,
+        ]),
+        `${GUARD_RULES.lambdaInVpc} BankAccountConnectionIntents/Events/PublishEventsFunction/Default/Resource`,
+        `${GUARD_RULES.sqsDeadLetterQueue} BankAccountConnectionIntents/Events/EventsDeadLetterQueue/Resource`,
+      ].sort(),
     );
     for (const { reason } of suppressed) expect(reason.length).toBeGreaterThan(100);
   });
