@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ROUTES } from '../functions/routes';
 import { SAM_LOCAL_VARIABLES } from '../lib/intents-stack';
 import { templateFileIn } from './invoke-template';
 
@@ -43,14 +44,23 @@ export function synthesizeForLocalRun(root: string, outdir: string): void {
   }
 }
 
+/**
+ * Whether the route functions (the ones a local run invokes) declare the variables a local run fills.
+ * The publisher of events is no route: Lambda feeds it from the table's stream, and the local stack
+ * runs it on DynamoDB Local's stream itself.
+ */
 function declaresLocalVariables(templateText: string): boolean {
   const resources = (JSON.parse(templateText) as { Resources?: Record<string, unknown> }).Resources ?? {};
-  const functions = Object.values(resources).filter(
-    (resource): resource is { Properties?: { Environment?: { Variables?: Record<string, unknown> } } } =>
-      (resource as { Type?: unknown } | null)?.Type === 'AWS::Lambda::Function',
-  );
+  const routeFunctionIds = new Set<string>(ROUTES.map((route) => `${route.id}Function`));
+  const functions = Object.entries(resources)
+    .filter(([logicalId]) => routeFunctionIds.has(logicalId))
+    .map(([, resource]) => resource)
+    .filter(
+      (resource): resource is { Properties?: { Environment?: { Variables?: Record<string, unknown> } } } =>
+        (resource as { Type?: unknown } | null)?.Type === 'AWS::Lambda::Function',
+    );
   return (
-    functions.length > 0 &&
+    functions.length === routeFunctionIds.size &&
     functions.every((fn) =>
       SAM_LOCAL_VARIABLES.every((name) => name in (fn.Properties?.Environment?.Variables ?? {})),
     )
