@@ -1,25 +1,30 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import type { Route } from '../functions/routes';
 import { HANDLER_BUNDLING } from '../lib/bundling-options';
 import type { ProxyHandler } from './local-api';
 
+/** A function to bundle: an id (a route's id) and the folder under functions/ of its handler.ts. */
+export interface BundledFunction {
+  id: string;
+  handlerDir: string;
+}
+
 /**
- * Bundles every route's handler with esbuild, as the CDK stack does for Lambda; resolves with each
- * route's bundle file by route id. One esbuild run builds all entry points in parallel and bundles
+ * Bundles every function's handler with esbuild, as the CDK stack does for Lambda; resolves with each
+ * function's bundle file by id. One esbuild run builds all entry points in parallel and bundles
  * each on its own, as separate functions get them. Running bundles rather than the TypeScript
  * source keeps the local API on the deployed code path, ESM-only dependencies (middy) included.
  */
 export async function bundleHandlers(
   root: string,
   buildDir: string,
-  routes: readonly Route[],
+  functions: readonly BundledFunction[],
 ): Promise<Record<string, string>> {
   await build({
-    entryPoints: routes.map((route) => ({
-      in: path.join(root, 'functions', route.handlerDir, 'handler.ts'),
-      out: path.join(route.handlerDir, 'handler'),
+    entryPoints: functions.map((fn) => ({
+      in: path.join(root, 'functions', fn.handlerDir, 'handler.ts'),
+      out: path.join(fn.handlerDir, 'handler'),
     })),
     outdir: buildDir,
     outExtension: { '.js': '.mjs' },
@@ -34,7 +39,7 @@ export async function bundleHandlers(
     logLevel: 'warning',
   });
   return Object.fromEntries(
-    routes.map((route) => [route.id, path.join(buildDir, route.handlerDir, 'handler.mjs')]),
+    functions.map((fn) => [fn.id, path.join(buildDir, fn.handlerDir, 'handler.mjs')]),
   );
 }
 
@@ -45,11 +50,16 @@ export async function bundleHandlers(
  */
 export async function loadHandlers(bundles: Record<string, string>): Promise<Record<string, ProxyHandler>> {
   const loaded = await Promise.all(
-    Object.entries(bundles).map(async ([routeId, file]) => {
-      const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
-      if (typeof module.handler !== 'function') throw new Error(`The bundle ${file} exports no handler`);
-      return [routeId, module.handler as ProxyHandler] as const;
-    }),
+    Object.entries(bundles).map(
+      async ([routeId, file]) => [routeId, (await loadHandler(file)) as ProxyHandler] as const,
+    ),
   );
   return Object.fromEntries(loaded);
+}
+
+/** Loads one bundle and returns its `handler` export, whatever kind of function it is. */
+export async function loadHandler(file: string): Promise<(...args: never[]) => unknown> {
+  const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+  if (typeof module.handler !== 'function') throw new Error(`The bundle ${file} exports no handler`);
+  return module.handler as (...args: never[]) => unknown;
 }

@@ -6,6 +6,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -75,6 +76,9 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   };
 }
 
+/** The stream the stack's table has (lib/service-state.ts), which the local stack's events are read from. */
+const STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
+
 /** The service table as the CDK stack defines it: its keys and billing, on every engine. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -117,7 +121,7 @@ export async function ensureTable(
           engine === 'dynamodb-local'
             ? {
                 ...definition,
-                StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+                StreamSpecification: STREAM,
               }
             : definition,
         ),
@@ -126,7 +130,10 @@ export async function ensureTable(
       if (!(error instanceof ResourceInUseException)) throw error;
     }
     await waitUntilActive(client, tableName);
-    if (engine === 'dynamodb-local') await enableTimeToLive(client, tableName);
+    if (engine === 'dynamodb-local') {
+      await enableStream(client, tableName);
+      await enableTimeToLive(client, tableName);
+    }
   } finally {
     client.destroy();
   }
@@ -138,6 +145,14 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
     if (Table?.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A table kept with --persist from before the stream was part of it gets one now. */
+async function enableStream(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM }));
+  await waitUntilActive(client, tableName);
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {

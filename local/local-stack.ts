@@ -10,15 +10,27 @@ import { StateConflictError } from '../functions/shared/domain/errors';
 import { sha256Hex } from '../functions/shared/domain/hashing';
 import { newId } from '../functions/shared/domain/ids';
 import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
+import { STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
 import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
+import { INTENT_PARTITION_PREFIX } from '../functions/shared/repository/intent-stream';
+import { TABLE_KEY_SCHEMA } from '../functions/shared/repository/table-keys';
 import { createDocumentClient } from '../functions/shared/services';
+import { PUBLISHER_BUDGET } from '../functions/shared/time-budget';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
-import { bundleHandlers, loadHandlers } from './handler-bundles';
-import { answeringUnreadableRequests, localApiHandler } from './local-api';
-import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
+import { EVENTS_PATH, eventsPage } from './events-page';
+import { bundleHandlers, loadHandler, loadHandlers } from './handler-bundles';
+import { answeringUnreadableRequests, type LocalPage, localApiHandler } from './local-api';
+import {
+  type DynamoDbEngine,
+  engineFromEnvironment,
+  ensureTable,
+  startLocalDynamoDb,
+} from './local-dynamodb';
+import { startLocalEventBus } from './local-event-bus';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
+import { type DeadLetter, type StreamHandler, startStreamReader } from './stream-reader';
 import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,6 +43,10 @@ export const DEMO_ACCOUNT_ID = 'uooxSens6ykJaim1Cu1Q55';
  */
 export const SAM_EVENTS_API_KEY = 'local-only-key-for-the-sam-events';
 export const LOCAL_TABLE_NAME = 'bank-account-connection-intents';
+export const LOCAL_EVENT_BUS_NAME = 'bank-account-connection-intents-local';
+
+/** The publisher of events: no route, fed by the table's stream (bundled like the route handlers). */
+const PUBLISHER = { id: 'PublishEvents', handlerDir: 'publish-events' } as const;
 
 export interface LocalStackOptions {
   /** Port of the local API (0 picks a free one). */
@@ -52,6 +68,11 @@ export interface LocalStack {
   dynamoEngine: DynamoDbEngine;
   /** Each route's handler bundle by route id: built and loaded before the stack is handed out. */
   handlerBundles: Record<string, string>;
+  /**
+   * Where the events the stack published are shown (`GET`), on DynamoDB Local only: dynalite has no
+   * streams, so a stack on it publishes none.
+   */
+  eventsUrl?: string;
   liveIssuer: string;
   testIssuer: string;
   /** The function environment the local API runs the handlers with (what SAM's --env-vars gives). */
@@ -75,17 +96,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Each stack bundles into a folder of its own, so stacks running side by side never share one.
     const buildDir = mkdtempSync(path.join(tmpdir(), 'intents-local-build-'));
     closers.push(async () => rmSync(buildDir, { recursive: true, force: true }));
+    // Events come from the table's stream, which only DynamoDB Local has.
+    const engine = options.engine ?? engineFromEnvironment();
+    const publishesEvents = engine === 'dynamodb-local';
     // The slow parts of a start (a JVM for DynamoDB Local, esbuild, the banks' keys) run side by side.
     const [dynamoStarted, bundlesBuilt] = await Promise.allSettled([
-      startLocalDynamoDb({
-        ...(options.persistDir ? { persistDir: options.persistDir } : {}),
-        ...(options.engine ? { engine: options.engine } : {}),
-      }),
-      bundleHandlers(ROOT, buildDir, ROUTES),
+      startLocalDynamoDb({ engine, ...(options.persistDir ? { persistDir: options.persistDir } : {}) }),
+      bundleHandlers(ROOT, buildDir, publishesEvents ? [...ROUTES, PUBLISHER] : ROUTES),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
-    const bundles = settled(bundlesBuilt);
+    const { [PUBLISHER.id]: publisherBundle, ...bundles } = settled(bundlesBuilt);
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.engine);
     await requireTableIndexes(dynamo.endpoint, LOCAL_TABLE_NAME);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
@@ -125,11 +146,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (started.status === 'fulfilled') closers.push(started.value.bank.close);
     const banks = banksStarted.map(settled);
     const issuers: Record<string, string> = {};
+    const bus = publishesEvents
+      ? await startLocalEventBus({ name: LOCAL_EVENT_BUS_NAME, print: (line) => console.log(line) })
+      : undefined;
+    if (bus) closers.push(bus.close);
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       // A new key each start: page keys of an earlier run are refused, as after a rotation in AWS.
       PAGE_KEY_SECRET: randomBytes(32).toString('base64url'),
+      // The publisher's: its EventBridge client puts the events on the local bus.
+      ...(bus ? { EVENT_BUS_NAME: bus.name, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint } : {}),
     };
     for (const { name, clientId, clientSecret, bank } of banks) {
       issuers[name] = bank.issuer;
@@ -143,21 +170,41 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers read their configuration from the environment, as they do in Lambda, where it
     // is set before the function's modules load.
     Object.assign(process.env, environment);
-    server.on(
-      'request',
-      localApiHandler({
-        routes: ROUTES,
-        handlers: await loadHandlers(bundles),
-        pages: [
-          callbackPage({
-            apiUrl: () => apiUrl,
-            apiKey,
-            intents: new IntentRepository(repository),
-            bankAccounts: new BankAccountRepository(repository),
-          }),
-        ],
+    const pages: LocalPage[] = [
+      callbackPage({
+        apiUrl: () => apiUrl,
+        apiKey,
+        intents: new IntentRepository(repository),
+        bankAccounts: new BankAccountRepository(repository),
       }),
-    );
+    ];
+    if (bus && publisherBundle) {
+      // The same handler Lambda runs, on DynamoDB Local's stream; it holds the stream before the API
+      // answers a request, so no write of this run goes unpublished.
+      const deadLetters: DeadLetter[] = [];
+      const reader = await startStreamReader({
+        endpoint: dynamo.endpoint,
+        tableName: LOCAL_TABLE_NAME,
+        handler: (await loadHandler(publisherBundle)) as StreamHandler,
+        // The stack's filter (lib/event-publishing.ts): intent records only.
+        accepts: (record) =>
+          record.dynamodb?.Keys?.[TABLE_KEY_SCHEMA.partitionKey]?.S?.startsWith(INTENT_PARTITION_PREFIX) ===
+          true,
+        batchSize: STREAM_MAPPING.batchSize,
+        retryAttempts: STREAM_MAPPING.retryAttempts,
+        functionTimeoutMs: PUBLISHER_BUDGET.functionTimeoutMs,
+        functionName: `${PUBLISHER.id}Function`,
+        onDeadLetter: (letter) => {
+          deadLetters.push(letter);
+          console.log(`event dead letter ${JSON.stringify(letter)}`);
+        },
+        log: (line) => console.error(line),
+      });
+      // Closed before the bus (closers run in reverse): a batch under way still reaches it.
+      closers.push(reader.close);
+      pages.push(eventsPage({ bus, deadLetters: () => deadLetters, replay: reader.replay }));
+    }
+    server.on('request', localApiHandler({ routes: ROUTES, handlers: await loadHandlers(bundles), pages }));
 
     return {
       apiUrl,
@@ -168,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint: dynamo.endpoint,
       dynamoEngine: dynamo.engine,
       handlerBundles: bundles,
+      ...(bus ? { eventsUrl: `${apiUrl}${EVENTS_PATH}` } : {}),
       liveIssuer: issuers.LIVE ?? '',
       testIssuer: issuers.TEST ?? '',
       environment,

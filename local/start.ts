@@ -56,6 +56,7 @@ Bank Account Connection Intents, running locally${persistDir ? ` (data in ${pers
   Sandbox bank   ${stack.testIssuer}   (test intents)
   "Live" bank    ${stack.liveIssuer}   (live intents, also a local sandbox)
   DynamoDB       ${stack.dynamoEndpoint}   table ${stack.tableName} (${ENGINE_NAMES[stack.dynamoEngine]})
+  Events         ${eventsLine(stack)}
   Test users     alice (approves), dan (denies), olive (bank outage on the first try),
                  sloane (the bank answers after 8 s); password: sandbox
 
@@ -68,6 +69,12 @@ Ctrl-C stops everything.`);
 }
 
 const ENGINE_NAMES = { dynalite: 'dynalite', 'dynamodb-local': 'DynamoDB Local' } as const;
+
+/** Where the events are, or plainly that there are none and how to get them. */
+function eventsLine(stack: LocalStack): string {
+  if (stack.eventsUrl) return `${stack.eventsUrl}   (each also printed here as an "event" line)`;
+  return 'not published: dynalite has no table stream to publish them from.\n                 npm start -- --engine dynamodb-local publishes them (it needs Java 17 or later).';
+}
 
 /**
  * Stops the stack when the process that started it is gone. A SIGKILLed parent runs no handler
