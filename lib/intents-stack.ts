@@ -80,6 +80,10 @@ export class IntentsStack extends Stack {
       value: this.events.bus.eventBusName,
       description: 'The EventBridge bus the status changes of intents are published to',
     });
+    new CfnOutput(this, 'EventsPublisherFunctionName', {
+      value: this.events.publisher.function.functionName,
+      description: 'Publishes the events from the table stream; invoke it with records to publish them again',
+    });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', {
       value: this.events.deadLetterQueue.queueUrl,
       description: 'Names the changes whose events could not be published (see docs/events.md)',

@@ -474,7 +474,7 @@ describe('gateway responses', () => {
 });
 
 describe('outputs', () => {
-  it('are the API URL, the table name, the two secret ARNs, the event bus and its dead letters, the alarm topic and the dashboard', () => {
+  it('are the API URL, the table name, the two secret ARNs, the event bus, its publisher and its dead letters, the alarm topic and the dashboard', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
@@ -484,6 +484,7 @@ describe('outputs', () => {
         'DashboardName',
         'EventBusName',
         'EventsDeadLetterQueueUrl',
+        'EventsPublisherFunctionName',
         'QuartzLiveClientSecretArn',
         'QuartzTestClientSecretArn',
         'TableName',
