@@ -6,9 +6,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { INTENT_EVENT_DETAIL_TYPES, INTENT_EVENT_SOURCE } from '../functions/shared/domain/intent-events';
-import { STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
-import { INTENT_PARTITION_PREFIX } from '../functions/shared/repository/intent-stream';
-import { TABLE_KEY_SCHEMA } from '../functions/shared/repository/table-keys';
+import { STREAM_FILTER, STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
 import { PUBLISHER_BUDGET } from '../functions/shared/time-budget';
 import { acknowledgeGuardRule, GUARD_RULES } from './policy-checks';
 import { ServiceFunction } from './service-function';
@@ -111,12 +109,14 @@ export class EventPublishing extends StackPart {
       retryAttempts: STREAM_MAPPING.retryAttempts,
       maxRecordAge: Duration.seconds(STREAM_MAPPING.maxRecordAgeSeconds),
       onFailure: new SqsDlq(this.deadLetterQueue),
-      // Only intents have events; every API request also writes a rate-limit counter.
+      // Intent records only (the local stack's reader applies the same filter).
       filters: [
         lambda.FilterCriteria.filter({
           dynamodb: {
             Keys: {
-              [TABLE_KEY_SCHEMA.partitionKey]: { S: lambda.FilterRule.beginsWith(INTENT_PARTITION_PREFIX) },
+              [STREAM_FILTER.partitionKey]: {
+                S: lambda.FilterRule.beginsWith(STREAM_FILTER.partitionKeyPrefix),
+              },
             },
           },
         }),

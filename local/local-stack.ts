@@ -10,12 +10,10 @@ import { StateConflictError } from '../functions/shared/domain/errors';
 import { sha256Hex } from '../functions/shared/domain/hashing';
 import { newId } from '../functions/shared/domain/ids';
 import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
-import { STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
+import { passesStreamFilter, STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
 import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
-import { INTENT_PARTITION_PREFIX } from '../functions/shared/repository/intent-stream';
-import { TABLE_KEY_SCHEMA } from '../functions/shared/repository/table-keys';
 import { createDocumentClient } from '../functions/shared/services';
 import { PUBLISHER_BUDGET } from '../functions/shared/time-budget';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
@@ -187,9 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         tableName: LOCAL_TABLE_NAME,
         handler: (await loadHandler(publisherBundle)) as StreamHandler,
         // The stack's filter (lib/event-publishing.ts): intent records only.
-        accepts: (record) =>
-          record.dynamodb?.Keys?.[TABLE_KEY_SCHEMA.partitionKey]?.S?.startsWith(INTENT_PARTITION_PREFIX) ===
-          true,
+        accepts: passesStreamFilter,
         batchSize: STREAM_MAPPING.batchSize,
         retryAttempts: STREAM_MAPPING.retryAttempts,
         functionTimeoutMs: PUBLISHER_BUDGET.functionTimeoutMs,

@@ -1,3 +1,6 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { INTENT_PARTITION_PREFIX } from '../repository/intent-stream';
+import { TABLE_KEY_SCHEMA } from '../repository/table-keys';
 import { PUBLISHER_BUDGET } from '../time-budget';
 
 /**
@@ -21,3 +24,17 @@ export const STREAM_MAPPING = {
   /** See PublisherBudget.maxRecordAgeMs. */
   maxRecordAgeSeconds: PUBLISHER_BUDGET.maxRecordAgeMs / 1_000,
 } as const;
+
+/**
+ * The mapping's filter: records of intent items only, told by the prefix of their partition key.
+ * Only intents have events, and every API request also writes a rate-limit counter.
+ */
+export const STREAM_FILTER = {
+  partitionKey: TABLE_KEY_SCHEMA.partitionKey,
+  partitionKeyPrefix: INTENT_PARTITION_PREFIX,
+} as const;
+
+/** Whether the mapping hands a record to the publisher (as Lambda applies the filter above). */
+export const passesStreamFilter = (record: DynamoDBRecord): boolean =>
+  record.dynamodb?.Keys?.[STREAM_FILTER.partitionKey]?.S?.startsWith(STREAM_FILTER.partitionKeyPrefix) ===
+  true;

@@ -7,7 +7,7 @@ import { intentKey, KEY_PREFIXES, TABLE_KEY_SCHEMA, withoutTableAttributes } fro
 
 /**
  * Intents are the only items under the intent prefix; the event source mapping hands the
- * publisher these records only (lib/event-publishing.ts filters on the same prefix).
+ * publisher these records only (STREAM_FILTER in functions/shared/events/stream-mapping.ts).
  */
 export const INTENT_PARTITION_PREFIX = KEY_PREFIXES.intent;
 const INTENT_SORT_KEY = intentKey('').sk;

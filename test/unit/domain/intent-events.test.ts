@@ -7,6 +7,7 @@ import {
 } from '../../../functions/shared/domain/intent-events';
 import { toIntentView } from '../../../functions/shared/domain/intent-view';
 import type { ConnectionIntent } from '../../../functions/shared/domain/schemas';
+import { passesStreamFilter } from '../../../functions/shared/events/stream-mapping';
 import { intentChangeOf, UnreadableRecordError } from '../../../functions/shared/repository/intent-stream';
 import {
   apiKeyNameKey,
@@ -188,5 +189,19 @@ describe('an intent record that cannot be read', () => {
     expect(reading).toThrow(UnreadableRecordError);
     expect(reading).toThrow(/status/);
     expect(reading).not.toThrow(/verifier-0123456789/);
+  });
+});
+
+describe("the event source mapping's filter", () => {
+  it('hands the publisher the records of intents, and of no other item', () => {
+    expect(passesStreamFilter(intentRecord(undefined, created))).toBe(true);
+    expect(passesStreamFilter(intentRecord(claimed, authorized))).toBe(true);
+    for (const item of [
+      apiKeyItem(apiKey({ secret: 'secret-0123456789' })),
+      bankAccountItem(bankAccount()),
+      { ...rateLimitKey('acc', 'create', 1_648_695_360), count: 3 },
+    ]) {
+      expect(passesStreamFilter(streamRecord(undefined, item))).toBe(false);
+    }
   });
 });
