@@ -11,14 +11,15 @@ import { sha256Hex } from '../functions/shared/domain/hashing';
 import { newId } from '../functions/shared/domain/ids';
 import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
-import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, localApiHandler } from './local-api';
 import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
+import { PageApi } from './page-api';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
+import { START_PATH, startPage } from './start-page';
 import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** The start page: connect a bank in a browser (create an intent, then off to the bank). */
+  startUrl: string;
   accountId: string;
   apiKey: string;
   apiKeyName: string;
@@ -143,24 +146,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers read their configuration from the environment, as they do in Lambda, where it
     // is set before the function's modules load.
     Object.assign(process.env, environment);
+    // The local pages act as the integrator's app would: through the API, with the demo key.
+    const pageApi = new PageApi({ apiUrl, apiKey });
     server.on(
       'request',
       localApiHandler({
         routes: ROUTES,
         handlers: await loadHandlers(bundles),
         pages: [
-          callbackPage({
-            apiUrl: () => apiUrl,
-            apiKey,
-            intents: new IntentRepository(repository),
-            bankAccounts: new BankAccountRepository(repository),
-          }),
+          startPage({ api: pageApi, accountId: DEMO_ACCOUNT_ID }),
+          callbackPage({ api: pageApi, intents: new IntentRepository(repository) }),
         ],
       }),
     );
 
     return {
       apiUrl,
+      startUrl: `${apiUrl}${START_PATH}`,
       accountId: DEMO_ACCOUNT_ID,
       apiKey,
       apiKeyName: key.name,

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
 Bank Account Connection Intents, running locally${persistDir ? ` (data in ${persistDir})` : ' (data in memory)'}
 
   API            ${stack.apiUrl}
+  Start page     ${stack.startUrl}
   Account id     ${stack.accountId}
   API key        ${stack.apiKey}   (account-owner, name ${stack.apiKeyName})
   Sandbox bank   ${stack.testIssuer}   (test intents)
@@ -59,7 +60,8 @@ Bank Account Connection Intents, running locally${persistDir ? ` (data in ${pers
   Test users     alice (approves), dan (denies), olive (bank outage on the first try),
                  sloane (the bank answers after 8 s); password: sandbox
 
-Create an intent, then open its authorizationUrl in a browser:
+Connect a bank in a browser from the start page, ${stack.startUrl}
+(it creates an intent and sends you to the bank), or create one yourself and open its authorizationUrl:
 
 curl -s -X POST ${stack.apiUrl}/api/bank-account-connection-intents -H 'Content-Type: application/json' -H 'X-Api-Key: ${stack.apiKey}' -d '${body}'
 
