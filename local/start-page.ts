@@ -170,9 +170,8 @@ ${problem ? problemView(problem) : undefined}
 ${paymentChoice(choice, bankAccounts)}
 </fieldset>
 </form>
-<p class="note">Test users at the bank (password <code>sandbox</code>): ${TEST_USERS.map(
-    (user, index) => html`${index > 0 ? ', ' : ''}<code>${user.username}</code> (${user.purpose})`,
-  )}</p>
+<p class="note">Test users at the bank, all with the password <code>sandbox</code>:</p>
+<ul class="note">${TEST_USERS.map((user) => html`<li><code>${user.username}</code>: ${user.purpose}</li>`)}</ul>
 </main>`;
 }
 
