@@ -86,7 +86,7 @@ export const RETRY_WORDS: Record<RetryCause, Words> = {
     text: 'The bank could not be reached, or answered with an error before it used the code. Nothing was changed: the same code can be tried again.',
   },
   'bank-no-answer': {
-    headline: 'The bank did not answer in time',
+    headline: 'The bank’s answer was lost',
     text: 'The code reached the bank, but its answer was not heard. A retry finishes the connection unless the bank already used the code; then the connection fails and you start again.',
   },
   'service-unavailable': {

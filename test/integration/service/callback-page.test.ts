@@ -188,6 +188,29 @@ describe('the callback page at the registered redirect URI', () => {
     expect((await local.api.bankStats(local.stack.testIssuer)).redeemedCodes).toBe(before.redeemedCodes + 1);
   });
 
+  it('the bank’s answer lost: the retry meets the code already used, and the page says the code was rejected', async () => {
+    const intent = await createIntent();
+    const redirect = await approveAtBank(intent.authorizationUrl, {
+      user: 'alice',
+      accounts: ['acc-alice-1'],
+    });
+    await setBankFaults({ tokenMalformed: true });
+
+    const lost = await finishOnPage(redirect);
+    await setBankFaults({});
+    const notBefore = /name="notBefore" value="(\d+)"/.exec(lost.page)?.[1] ?? '';
+    let retried = lost;
+    await eventually(async () => {
+      retried = await finishOnPage(redirect, { notBefore });
+      return !retried.page.includes('data-cause="too-early"');
+    }, 250);
+
+    expect(testId(lost.page, 'headline')).toBe('The bank’s answer was lost');
+    expect(testId(lost.page, 'authorize-code')).toBe('PROVIDER_ERROR');
+    expect(testId(retried.page, 'headline')).toBe('The bank did not accept the authorization code');
+    expect(testId(retried.page, 'failure-reason')).toBe('CODE_REJECTED');
+  });
+
   it('already finished: a later visit, or the finish posted again, tells the outcome and sends nothing', async () => {
     const intent = await createIntent();
     const redirect = await approveAtBank(intent.authorizationUrl, {
