@@ -1,25 +1,10 @@
+import { BANKING_APP_NOTICES, type BankingAppNotice, bankingAppPaths } from './banking-app-paths';
 import type { DecoupledRequest } from './decoupled-requests';
 import { FORM_FIELDS } from './form-fields';
 import { html, type SafeHtml } from './html';
 import { errorNotice, layout, paymentConsent, scopeList, testUsersTable } from './pages';
 import { paymentConsentViews } from './payment-consent';
 import type { TestUser } from './test-users';
-
-export const BANKING_APP_PATH = '/app';
-export const bankingAppPaths = {
-  home: BANKING_APP_PATH,
-  signIn: `${BANKING_APP_PATH}/sign-in`,
-  signOut: `${BANKING_APP_PATH}/sign-out`,
-  request: (id: string) => `${BANKING_APP_PATH}/requests/${id}`,
-} as const;
-
-/** What the list page says after a decision (a `notice` query value, so that a reload repeats nothing). */
-export const BANKING_APP_NOTICES = {
-  approved: 'You approved the request.',
-  denied: 'You denied the request.',
-  closed: 'That request was already answered or has expired.',
-} as const;
-export type BankingAppNotice = keyof typeof BANKING_APP_NOTICES;
 
 export function bankingAppSignInPage(view: { username?: string; error?: string } = {}): string {
   return layout(

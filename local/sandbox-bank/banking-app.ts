@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { KoaContext, Middleware, Provider } from 'oidc-provider';
 import type { BankState } from './bank-state';
+import { bankingAppPage, bankingAppSignInPage } from './banking-app-pages';
 import {
   BANKING_APP_NOTICES,
   BANKING_APP_PATH,
   type BankingAppNotice,
-  bankingAppPage,
   bankingAppPaths,
-  bankingAppSignInPage,
-} from './banking-app-pages';
+} from './banking-app-paths';
 import { decideDecoupledRequest } from './decoupled-flow';
 import { DECISIONS, FORM_FIELDS } from './form-fields';
 import { readForm } from './read-form';
