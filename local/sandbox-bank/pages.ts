@@ -29,7 +29,7 @@ const STYLESHEET = `
   .notice { color: #1c5a2a; background: #e8f5ec; padding: 0.6rem 0.8rem; border-radius: 4px; }
   .request { border: 1px solid #c9d2db; border-radius: 6px; padding: 0.2rem 1rem 1rem; margin: 1rem 0; }
   .binding { font-size: 1.3rem; letter-spacing: 0.05em; }
-  nav { display: flex; justify-content: space-between; align-items: center; }
+  nav { display: flex; justify-content: space-between; align-items: center; margin-bottom: 1.2rem; }
   button.link { border: none; background: none; color: #1f5fa8; padding: 0; text-decoration: underline; }
 `;
 
