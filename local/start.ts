@@ -59,6 +59,8 @@ Bank Account Connection Intents, running locally${persistDir ? ` (data in ${pers
   DynamoDB       ${stack.dynamoEndpoint}   table ${stack.tableName} (${ENGINE_NAMES[stack.dynamoEngine]})
   Test users     alice (approves), dan (denies), olive (bank outage on the first try),
                  sloane (the bank answers after 8 s); password: sandbox
+  Decoupled      carol approves by herself after 3 s, dan denies, erin never answers (expires in
+                 30 s); others answer in the banking app ${stack.testIssuer}/app
 
 Connect a bank in a browser from the start page, ${stack.startUrl}
 (it creates an intent and sends you to the bank), or create one yourself and open its authorizationUrl:
