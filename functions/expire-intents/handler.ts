@@ -64,8 +64,10 @@ export const buildHandler =
         logger.error('expiry sweep: some intents could not be expired', summary);
         throw new Error(`expiry sweep: ${result.failed} expiry writes failed (${result.errors.join(', ')})`);
       }
-      if (result.complete) logger.info('expiry sweep', summary);
-      else logger.warn('expiry sweep: out of time with due intents possibly left', summary);
+      if (!result.complete) logger.warn('expiry sweep: out of time with due intents possibly left', summary);
+      // A sweep that found nothing is not worth a line at INFO (it runs every minute).
+      else if (result.expired + result.skipped > 0) logger.info('expiry sweep', summary);
+      else logger.debug('expiry sweep', summary);
       return result;
     } finally {
       clearTimeout(timer);

@@ -13,7 +13,7 @@ import {
 } from './errors';
 import { sha256Hex } from './hashing';
 import { ID_PATTERN, newId } from './ids';
-import { EXPIRY_CRN, hasLiveClaim, isDueForExpiry } from './intent-expiry';
+import { EXPIRED, EXPIRY_CRN, hasLiveClaim, isDueForExpiry } from './intent-expiry';
 import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { AuthorizeIntentBody, ConnectionIntent, IntentClaim, IntentGrant } from './schemas';
@@ -82,6 +82,7 @@ function isSettledFor(intent: ConnectionIntent, codeHash: string): boolean {
       if (intent.authorizedCodeHash === codeHash) return true;
       throw new BusinessRuleError('ALREADY_AUTHORIZED', 'The intent was authorized with another code.');
     case 'failed':
+      if (intent.failureReason === EXPIRED) throw expiredError();
       throw new BusinessRuleError('AUTHORIZATION_FAILED', 'The provider did not authorize this intent.');
     case 'created':
       return false;
