@@ -124,7 +124,7 @@ export class IntentExpiry extends StackPart {
     const failing = new cloudwatch.Alarm(this, 'ExpirySweeperErrors', {
       alarmName: `${stackName}-${name}-FunctionErrors`,
       alarmDescription:
-        'ExpireIntents: sweeper runs failed in two of the last three periods; ended intents may keep their PKCE verifier, state or token past the documented bound. See docs/operations.md and docs/expiry.md.',
+        'ExpireIntents: sweeper runs failed in two of the last three periods; ended intents may keep their PKCE verifier, state or token past the documented bound. See docs/expiry.md.',
       metric: this.sweeper.function.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -135,7 +135,7 @@ export class IntentExpiry extends StackPart {
     const notRunning = new cloudwatch.Alarm(this, 'ExpirySweeperNotRunning', {
       alarmName: `${stackName}-${name}-NotRunning`,
       alarmDescription:
-        'ExpireIntents: the sweeper did not run for a whole period (the schedule is disabled, or Lambda refuses it); nothing expires intents nobody calls for. See docs/operations.md and docs/expiry.md.',
+        'ExpireIntents: the sweeper did not run for a whole period (the schedule is disabled, or Lambda refuses it); nothing expires intents nobody calls for. See docs/expiry.md.',
       metric: this.sweeper.function.metricInvocations({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
