@@ -1,5 +1,7 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
+import { IntentExpiry } from './intent-expiry';
 import type { QuartzSettings } from './quartz-settings';
 import { ServiceApi } from './service-api';
 import { ServiceMonitoring } from './service-monitoring';
@@ -13,6 +15,8 @@ export interface IntentsStackProps extends StackProps {
   quartz: QuartzSettings;
   /** For `sam local invoke` only (context `samLocal=true`); see ServiceApiProps. */
   samLocal?: boolean;
+  /** How long a new intent may be authorized, in seconds; an hour by default (docs/expiry.md). */
+  intentLifetimeSeconds?: number;
 }
 
 /**
@@ -24,6 +28,7 @@ export class IntentsStack extends Stack {
   readonly state: ServiceState;
   readonly service: ServiceApi;
   readonly monitoring: ServiceMonitoring;
+  readonly expiry: IntentExpiry;
 
   constructor(scope: Construct, id: string, props: IntentsStackProps) {
     super(scope, id, props);
@@ -38,6 +43,13 @@ export class IntentsStack extends Stack {
       state: this.state,
       endpoints: this.service.endpoints,
       stage: this.service.api.deploymentStage,
+    });
+    this.expiry = new IntentExpiry(this, 'Expiry', {
+      state: this.state,
+      endpoints: this.service.endpoints,
+      alarmTopic: this.monitoring.alarmTopic,
+      dashboard: this.monitoring.dashboard,
+      intentLifetimeSeconds: props.intentLifetimeSeconds ?? DEFAULT_INTENT_LIFETIME_SECONDS,
     });
 
     this.addOutputs();

@@ -6,15 +6,16 @@ import { HANDLER_BUNDLING } from '../lib/bundling-options';
 import type { ProxyHandler } from './local-api';
 
 /**
- * Bundles every route's handler with esbuild, as the CDK stack does for Lambda; resolves with each
- * route's bundle file by route id. One esbuild run builds all entry points in parallel and bundles
- * each on its own, as separate functions get them. Running bundles rather than the TypeScript
+ * Bundles every route's handler (and any other function's, such as the expiry sweeper) with
+ * esbuild, as the CDK stack does for Lambda; resolves with each bundle file by its id. One esbuild
+ * run builds all entry points in parallel and bundles each on its own, as separate functions get
+ * them. Running bundles rather than the TypeScript
  * source keeps the local API on the deployed code path, ESM-only dependencies (middy) included.
  */
 export async function bundleHandlers(
   root: string,
   buildDir: string,
-  routes: readonly Route[],
+  routes: readonly Pick<Route, 'id' | 'handlerDir'>[],
 ): Promise<Record<string, string>> {
   await build({
     entryPoints: routes.map((route) => ({

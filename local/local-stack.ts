@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
+import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
 import { systemClock } from '../functions/shared/domain/clock';
 import { StateConflictError } from '../functions/shared/domain/errors';
 import { sha256Hex } from '../functions/shared/domain/hashing';
@@ -13,7 +14,9 @@ import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
+import { LOCAL_EXPIRY_SWEEP_INTERVAL_MS } from '../functions/shared/time-budget';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
+import { EXPIRY_SWEEPER_BUNDLE, startExpirySweeper } from './expiry-sweeper';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, localApiHandler } from './local-api';
 import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
@@ -40,6 +43,10 @@ export interface LocalStackOptions {
   persistDir?: string;
   /** The engine behind the DynamoDB API: dynalite (the default, no Java) or AWS's DynamoDB Local. */
   engine?: DynamoDbEngine;
+  /** How long a new intent may be authorized, in seconds (an hour, as in AWS, unless told). */
+  intentLifetimeSeconds?: number;
+  /** How often the expiry sweeper runs (a few seconds unless told; every minute in AWS). */
+  expirySweepIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -53,8 +60,14 @@ export interface LocalStack {
   dynamoEndpoint: string;
   /** Which engine serves the DynamoDB API (the banner names it; tests check the one they asked for). */
   dynamoEngine: DynamoDbEngine;
-  /** Each route's handler bundle by route id: built and loaded before the stack is handed out. */
+  /**
+   * Each route's handler bundle by route id, and the expiry sweeper's by its own id: built and
+   * loaded before the stack is handed out.
+   */
   handlerBundles: Record<string, string>;
+  /** The lifetime new intents get, in seconds, and how often the expiry sweeper runs. */
+  intentLifetimeSeconds: number;
+  expirySweepIntervalMs: number;
   liveIssuer: string;
   testIssuer: string;
   /** The function environment the local API runs the handlers with (what SAM's --env-vars gives). */
@@ -64,9 +77,9 @@ export interface LocalStack {
 
 /**
  * Everything the service needs, on loopback: DynamoDB (dynalite in this process, or DynamoDB Local
- * in a child JVM), two sandbox banks (the live and the test Quartz configuration), and the local
+ * in a child JVM), two sandbox banks (the live and the test Quartz configuration), the local
  * API in front of the same handler modules the CDK stack deploys, configured through the same
- * environment variables. It resolves only once every handler is bundled and loaded, so the first
+ * environment variables, and the expiry sweeper run on an interval as the stack's schedule runs it. It resolves only once every handler is bundled and loaded, so the first
  * request to a fresh stack is as fast as any other.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -84,7 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.persistDir ? { persistDir: options.persistDir } : {}),
         ...(options.engine ? { engine: options.engine } : {}),
       }),
-      bundleHandlers(ROOT, buildDir, ROUTES),
+      bundleHandlers(ROOT, buildDir, [...ROUTES, EXPIRY_SWEEPER_BUNDLE]),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
@@ -128,8 +141,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (started.status === 'fulfilled') closers.push(started.value.bank.close);
     const banks = banksStarted.map(settled);
     const issuers: Record<string, string> = {};
+    const intentLifetimeSeconds = options.intentLifetimeSeconds ?? DEFAULT_INTENT_LIFETIME_SECONDS;
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
+      INTENT_LIFETIME_SECONDS: String(intentLifetimeSeconds),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       // A new key each start: page keys of an earlier run are refused, as after a rotation in AWS.
       PAGE_KEY_SECRET: randomBytes(32).toString('base64url'),
@@ -148,11 +163,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, environment);
     // The local pages act as the integrator's app would: through the API, with the demo key.
     const pageApi = new PageApi({ apiUrl, apiKey });
+    const { [EXPIRY_SWEEPER_BUNDLE.id]: sweeperBundle = '', ...routeBundles } = bundles;
+    const expirySweepIntervalMs = options.expirySweepIntervalMs ?? LOCAL_EXPIRY_SWEEP_INTERVAL_MS;
+    const sweeper = await startExpirySweeper(sweeperBundle, expirySweepIntervalMs);
+    closers.push(sweeper.close);
     server.on(
       'request',
       localApiHandler({
         routes: ROUTES,
-        handlers: await loadHandlers(bundles),
+        handlers: await loadHandlers(routeBundles),
         pages: [
           startPage({ api: pageApi, accountId: DEMO_ACCOUNT_ID }),
           callbackPage({ api: pageApi, intents: new IntentRepository(repository) }),
@@ -170,6 +189,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint: dynamo.endpoint,
       dynamoEngine: dynamo.engine,
       handlerBundles: bundles,
+      intentLifetimeSeconds,
+      expirySweepIntervalMs,
       liveIssuer: issuers.LIVE ?? '',
       testIssuer: issuers.TEST ?? '',
       environment,

@@ -22,7 +22,10 @@ export interface IntentStore {
   get(id: string): Promise<ConnectionIntent | undefined>;
   /** Writes a new intent; fails if the id exists. */
   create(intent: ConnectionIntent): Promise<void>;
-  /** Records `claim` if the intent is `created` and holds no claim that is live at `now` (epoch ms). */
+  /**
+   * Records `claim` if the intent is `created`, holds no claim that is live at `now` (epoch ms) and
+   * its lifetime has not ended at `now`: an expired intent can never be claimed.
+   */
   claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent>;
   /** Saves (or replaces) the grant, if `claimId` still holds the intent. */
   saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent>;
@@ -30,6 +33,22 @@ export interface IntentStore {
   releaseClaim(id: string, claimId: string): Promise<void>;
   /** Moves the intent to a final status and drops claim, grant and PKCE material. */
   finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void>;
+  /**
+   * Moves the intent to `failed` with `EXPIRED` if it is `created`, its lifetime ended at `now`
+   * (epoch ms) at the latest and no claim on it is live at `now`; drops claim, grant and PKCE
+   * material, and records `updatedBy` and, as `updatedAt`, the moment it expired (see asSeenAt).
+   */
+  expire(id: string, now: number, updatedBy: string): Promise<void>;
+}
+
+/** What the expiry sweeper needs: the intents that are due, and the expiry write. */
+export interface ExpiryStore extends Pick<IntentStore, 'expire'> {
+  /**
+   * The ids of the intents still `created` whose lifetime ended by `now`, read from an index and so
+   * eventually consistent (the expiry write checks the intent itself), a page of at most `pageSize`
+   * at a time, oldest first within each part of the index and every part in turn.
+   */
+  dueForExpiry(now: number, pageSize: number): AsyncIterable<string[]>;
 }
 
 export type IntentOutcome =
