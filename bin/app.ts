@@ -1,4 +1,5 @@
 import { Annotations, App } from 'aws-cdk-lib';
+import { intentLifetimeFromContext } from '../lib/intent-expiry';
 import { IntentsStack } from '../lib/intents-stack';
 import { addPolicyChecks } from '../lib/policy-checks';
 import { quartzSettingsFromContext } from '../lib/quartz-settings';
@@ -11,6 +12,7 @@ const quartzContext = app.node.tryGetContext('quartz');
 const stack = new IntentsStack(app, 'BankAccountConnectionIntents', {
   quartz: quartzSettingsFromContext(quartzContext),
   samLocal: ['true', true].includes(app.node.tryGetContext('samLocal')),
+  intentLifetimeSeconds: intentLifetimeFromContext(app.node.tryGetContext('intentLifetimeSeconds')),
 });
 
 if (quartzContext === undefined) {

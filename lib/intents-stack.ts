@@ -1,6 +1,8 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
 import { EventPublishing } from './event-publishing';
+import { IntentExpiry } from './intent-expiry';
 import type { QuartzSettings } from './quartz-settings';
 import { ServiceApi } from './service-api';
 import { ServiceMonitoring } from './service-monitoring';
@@ -14,19 +16,22 @@ export interface IntentsStackProps extends StackProps {
   quartz: QuartzSettings;
   /** For `sam local invoke` only (context `samLocal=true`); see ServiceApiProps. */
   samLocal?: boolean;
+  /** How long a new intent may be authorized, in seconds; an hour by default (docs/expiry.md). */
+  intentLifetimeSeconds?: number;
 }
 
 /**
- * The Bank Account Connection Intents API, in four parts: what it keeps (table, secrets, key),
- * what serves requests (a function per route, the REST API), what tells others of the intents'
- * status changes (the event bus and the publisher fed by the table's stream), and how it is watched
- * (alarms, their topic, a dashboard).
+ * The Bank Account Connection Intents API, in parts: what it keeps (table, secrets, key), what
+ * serves requests (a function per route, the REST API), what tells others of the intents' status
+ * changes (the event bus and the publisher fed by the table's stream), how it is watched (alarms,
+ * their topic, a dashboard), and what expires intents nobody finished (the sweeper).
  */
 export class IntentsStack extends Stack {
   readonly state: ServiceState;
   readonly service: ServiceApi;
   readonly events: EventPublishing;
   readonly monitoring: ServiceMonitoring;
+  readonly expiry: IntentExpiry;
 
   constructor(scope: Construct, id: string, props: IntentsStackProps) {
     super(scope, id, props);
@@ -43,6 +48,13 @@ export class IntentsStack extends Stack {
       events: this.events,
       endpoints: this.service.endpoints,
       stage: this.service.api.deploymentStage,
+    });
+    this.expiry = new IntentExpiry(this, 'Expiry', {
+      state: this.state,
+      endpoints: this.service.endpoints,
+      alarmTopic: this.monitoring.alarmTopic,
+      dashboard: this.monitoring.dashboard,
+      intentLifetimeSeconds: props.intentLifetimeSeconds ?? DEFAULT_INTENT_LIFETIME_SECONDS,
     });
 
     this.addOutputs();

@@ -1,126 +1,160 @@
 import type { ServerResponse } from 'node:http';
-import type { BankAccount, ConnectionIntent } from '../functions/shared/domain/schemas';
-import { escapeHtml, page } from './html';
+import { ID_PATTERN } from '../functions/shared/domain/ids';
+import type { ConnectionIntent } from '../functions/shared/domain/schemas';
+import { type AuthorizationResponse, authorizeBody } from './authorize-body';
+import { authorizeOutcome, finishedOutcome, type Outcome } from './callback-outcome';
+import {
+  CALLBACK_PATH,
+  FINISH_FIELDS,
+  FINISH_PATH,
+  landingView,
+  type OutcomeContext,
+  outcomeView,
+  render,
+  type View,
+} from './callback-views';
+import { scriptNonce, sendHtml } from './html';
 import type { LocalPage } from './local-api';
+import { type CallbackApi, errorCodeOf } from './page-api';
+import { startHref } from './start-page';
 
-export const CALLBACK_PATH = '/callback';
-const FINISH_PATH = '/callback/finish';
+export { CALLBACK_PATH } from './callback-views';
 
 export interface CallbackPageOptions {
-  /** Where the API listens (this same server). */
-  apiUrl: () => string;
-  /** The demo API key the page finishes flows with, as the integrator's back end would. */
-  apiKey: string;
+  /** The pages' client of the API (PageApi), holding the demo account's key. */
+  api: CallbackApi;
+  /**
+   * The stored intents, read only for the state check: the state bound to an intent is internal
+   * and never leaves the service, so the page, standing in for the integrator's back end that kept
+   * it, reads it from the table.
+   */
   intents: { get(id: string): Promise<ConnectionIntent | undefined> };
-  bankAccounts: { listByAccount(accountId: string): Promise<BankAccount[]> };
+  now?: () => number;
 }
 
 /**
- * The page at the registered redirect URI, standing in for the integrator's app: it shows what the
- * bank sent back and, with one click, posts the code to the authorize operation, then shows the
- * intent's outcome and the account's Bank Accounts.
+ * The page at the registered redirect URI, standing in for the integrator's app: it checks that
+ * the bank's answer belongs to a pending intent, posts the code to authorize with one click, then
+ * reads the intent as a client would and tells what happened, in words: these Bank Accounts were
+ * connected (only this intent's), the payment consent for this Bank Account was given, the user
+ * declined, the bank or the service is unavailable (with a retry that waits for `Retry-After`), the
+ * connection had already finished. Every outcome links to the start page.
  */
 export function callbackPage(options: CallbackPageOptions): LocalPage {
+  const now = options.now ?? Date.now;
   return async (request, response, body) => {
     const url = new URL(request.url ?? '/', 'http://local');
     if (url.pathname === CALLBACK_PATH && request.method === 'GET') {
-      html(response, 200, await returnedPage(options, url.searchParams));
+      send(response, await returned(options, url.searchParams, now()));
       return true;
     }
     if (url.pathname === FINISH_PATH && request.method === 'POST') {
-      const form = new URLSearchParams(body);
-      html(response, 200, await finish(options, form.get('intentId') ?? '', form.get('code') ?? ''));
+      send(response, await finish(options, new URLSearchParams(body), now));
       return true;
     }
     return false;
   };
 }
 
-/** The state is `<intent id>.<random>`: the id says which intent came back. */
-const intentIdOf = (state: string | null): string => (state ?? '').split('.')[0] ?? '';
+function send(response: ServerResponse, view: View): void {
+  const nonce = scriptNonce();
+  sendHtml(response, view.statusCode, render(view, nonce), view.script ? nonce : undefined);
+}
 
-async function returnedPage(options: CallbackPageOptions, params: URLSearchParams): Promise<string> {
-  const intentId = intentIdOf(params.get('state'));
+/** Which intent the bank's answer is about, as far as its state says. */
+type StateCheck =
+  /** The state is the one bound to an intent waiting for the bank: its code may be posted. */
+  | { kind: 'pending'; intent: ConnectionIntent }
+  /**
+   * The state names an intent that has finished; its bound state was cleared when it finished, so
+   * only the id part can be matched. Nothing is posted for it: the page only tells its outcome.
+   */
+  | { kind: 'finished'; intent: ConnectionIntent }
+  | { kind: 'unknown' };
+
+/**
+ * The state is `<intent id>.<random>` (create binds it to the intent): the id says which intent
+ * came back, and the whole must equal the intent's stored state (RFC 9700's CSRF protection).
+ */
+async function checkState(options: CallbackPageOptions, state: string): Promise<StateCheck> {
+  const intentId = state.split('.')[0] ?? '';
+  // Not one of the service's ids: the table is not asked (a key it could not hold fails there).
+  if (!ID_PATTERN.test(intentId)) return { kind: 'unknown' };
+  const intent = await options.intents.get(intentId);
+  if (!intent) return { kind: 'unknown' };
+  if (intent.status !== 'created') return { kind: 'finished', intent };
+  if (intent.oauth?.state !== state) return { kind: 'unknown' };
+  return { kind: 'pending', intent };
+}
+
+/** GET /callback: the bank's redirect (a code, or an error), or a later visit of the same address. */
+async function returned(options: CallbackPageOptions, params: URLSearchParams, nowMs: number): Promise<View> {
+  const state = params.get('state') ?? '';
+  const check = await checkState(options, state);
+  const context: OutcomeContext = { startHref: startAgainHref(check), nowMs };
   const error = params.get('error');
-  if (error) {
-    return page(
-      'Authorization not completed',
-      `<h1>The bank returned an error</h1>
-<dl><dt>Error</dt><dd><code>${escapeHtml(error)}</code></dd>
-<dt>Description</dt><dd>${escapeHtml(params.get('error_description'))}</dd>
-<dt>Intent</dt><dd class="mono">${escapeHtml(intentId)}</dd></dl>`,
+  if (error !== null) {
+    // No code, so nothing to post: the intent stays as it is (and expires in time).
+    const description = params.get('error_description') ?? undefined;
+    return outcomeView({ kind: 'bank-error', error, description }, context);
+  }
+  const response = authorizationResponseOf(params);
+  if (check.kind === 'unknown')
+    return outcomeView({ kind: 'unexpected-state', state, problem: 'no-pending-intent' }, context);
+  if (check.kind === 'finished') {
+    return outcomeView(
+      await finishedOutcome(options.api, check.intent.id, { after: 'finished', returned: response }),
+      context,
     );
   }
-  // The redirect target checks that the state is the one bound to the intent (RFC 9700 CSRF
-  // protection); the authorize operation itself only receives the code.
-  const intent = await options.intents.get(intentId);
-  if (!intent?.oauth || intent.oauth.state !== params.get('state')) {
-    return page(
-      'Unexpected state',
-      `<h1>This response does not belong to a pending intent</h1>
-<p>The <code>state</code> the bank returned is not the one bound to a pending intent, so it was not used.</p>
-<dl><dt>State</dt><dd class="mono" data-testid="state">${escapeHtml(params.get('state'))}</dd></dl>`,
+  if (!response) return outcomeView({ kind: 'unexpected-state', state, problem: 'no-code' }, context);
+  return landingView(check.intent, response);
+}
+
+/** POST /callback/finish: posts the code to authorize (first try or retry) and tells the outcome. */
+async function finish(options: CallbackPageOptions, form: URLSearchParams, now: () => number): Promise<View> {
+  const response = authorizationResponseOf(form);
+  const state = form.get(FINISH_FIELDS.state) ?? '';
+  const check = await checkState(options, state);
+  const context: OutcomeContext = { startHref: startAgainHref(check), nowMs: now() };
+  if (check.kind === 'unknown')
+    return outcomeView({ kind: 'unexpected-state', state, problem: 'no-pending-intent' }, context);
+  if (check.kind === 'finished') {
+    return outcomeView(
+      await finishedOutcome(options.api, check.intent.id, { after: 'finished', returned: response }),
+      context,
     );
   }
-  const code = params.get('code') ?? '';
-  return page(
-    'Back from the bank',
-    `<h1>Back from the bank</h1>
-<p>The bank redirected here with an authorization code. Finishing posts it to
-<code>POST /api/bank-account-connection-intents/${escapeHtml(intentId)}/authorize</code>.</p>
-<dl>
-<dt>Intent</dt><dd class="mono" data-testid="intent-id">${escapeHtml(intentId)}</dd>
-<dt>Code</dt><dd class="mono" data-testid="code">${escapeHtml(code)}</dd>
-<dt>State</dt><dd class="mono" data-testid="state">${escapeHtml(params.get('state'))}</dd>
-<dt>Issuer</dt><dd class="mono">${escapeHtml(params.get('iss'))}</dd>
-</dl>
-<form method="post" action="${FINISH_PATH}">
-<input type="hidden" name="intentId" value="${escapeHtml(intentId)}">
-<input type="hidden" name="code" value="${escapeHtml(code)}">
-<button type="submit">Finish connection</button>
-</form>`,
-  );
+  if (!response) return outcomeView({ kind: 'unexpected-state', state, problem: 'no-code' }, context);
+
+  const notBeforeMs = Number(form.get(FINISH_FIELDS.notBefore) ?? 0);
+  if (notBeforeMs > context.nowMs) {
+    // Posted before the Retry-After the service gave: nothing is sent, the wait goes on.
+    const early: Outcome = {
+      kind: 'retry',
+      cause: 'too-early',
+      retryAfterSeconds: Math.ceil((notBeforeMs - context.nowMs) / 1000),
+      notBeforeMs,
+      returned: response,
+    };
+    return outcomeView(early, context);
+  }
+  const reply = await options.api.authorize(check.intent.id, authorizeBody(response));
+  const outcome = await authorizeOutcome(options.api, check.intent.id, reply, response);
+  return outcomeView(outcome, { ...context, answer: { status: reply.status, code: errorCodeOf(reply) } });
 }
 
-async function finish(options: CallbackPageOptions, intentId: string, code: string): Promise<string> {
-  const response = await fetch(
-    `${options.apiUrl()}/api/bank-account-connection-intents/${encodeURIComponent(intentId)}/authorize`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey },
-      body: JSON.stringify({ code }),
-    },
-  );
-  const answer = await response.text();
-  const intent = await options.intents.get(intentId);
-  const bankAccounts = intent ? await options.bankAccounts.listByAccount(intent.accountId) : [];
-  const rows = bankAccounts
-    .map(
-      (account) =>
-        `<tr><td>${escapeHtml(account.name)}</td><td class="mono">${escapeHtml(account.accountNumber)}</td>` +
-        `<td class="mono">${escapeHtml(account.id)}</td><td>${account.test ? 'test' : 'live'}</td>` +
-        `<td>${account.enduringPaymentConsentAuthorized ? 'yes' : ''}</td></tr>`,
-    )
-    .join('\n');
-  return page(
-    'Connection outcome',
-    `<h1>Connection outcome</h1>
-<dl>
-<dt>Authorize answered</dt><dd><code data-testid="authorize-status">${response.status}</code> <code>${escapeHtml(answer)}</code></dd>
-<dt>Intent</dt><dd class="mono">${escapeHtml(intentId)}</dd>
-<dt>Status</dt><dd><span data-testid="intent-status" class="status status-${escapeHtml(intent?.status)}">${escapeHtml(intent?.status ?? 'unknown')}</span></dd>
-</dl>
-<h2>Bank Accounts of the account (${bankAccounts.length})</h2>
-<table data-testid="bank-accounts">
-<thead><tr><th>Name</th><th>Account number</th><th>Id</th><th>Liveness</th><th>Payment consent</th></tr></thead>
-<tbody>
-${rows || '<tr><td colspan="5">None yet.</td></tr>'}
-</tbody>
-</table>`,
-  );
+/** The code, state and issuer the bank returned (from the redirect's query or the finish form). */
+function authorizationResponseOf(fields: URLSearchParams): AuthorizationResponse | undefined {
+  const code = fields.get(FINISH_FIELDS.code);
+  const state = fields.get(FINISH_FIELDS.state);
+  if (!code || state === null) return undefined;
+  return { code, state, iss: fields.get(FINISH_FIELDS.iss) ?? undefined };
 }
 
-function html(response: ServerResponse, statusCode: number, body: string): void {
-  response.writeHead(statusCode, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  response.end(body);
+/** Start again with the same kind of connection, when the page knows which intent this was. */
+function startAgainHref(check: StateCheck): string {
+  if (check.kind === 'unknown') return startHref();
+  const { type, test, bankAccountId } = check.intent;
+  return startHref({ type, test: test === true, ...(bankAccountId ? { bankAccountId } : {}) });
 }

@@ -1,30 +1,26 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import type { Route } from '../functions/routes';
 import { HANDLER_BUNDLING } from '../lib/bundling-options';
 import type { ProxyHandler } from './local-api';
 
-/** A function to bundle: an id (a route's id) and the folder under functions/ of its handler.ts. */
-export interface BundledFunction {
-  id: string;
-  handlerDir: string;
-}
-
 /**
- * Bundles every function's handler with esbuild, as the CDK stack does for Lambda; resolves with each
- * function's bundle file by id. One esbuild run builds all entry points in parallel and bundles
- * each on its own, as separate functions get them. Running bundles rather than the TypeScript
+ * Bundles every route's handler (and any other function's, such as the expiry sweeper) with
+ * esbuild, as the CDK stack does for Lambda; resolves with each bundle file by its id. One esbuild
+ * run builds all entry points in parallel and bundles each on its own, as separate functions get
+ * them. Running bundles rather than the TypeScript
  * source keeps the local API on the deployed code path, ESM-only dependencies (middy) included.
  */
 export async function bundleHandlers(
   root: string,
   buildDir: string,
-  functions: readonly BundledFunction[],
+  routes: readonly Pick<Route, 'id' | 'handlerDir'>[],
 ): Promise<Record<string, string>> {
   await build({
-    entryPoints: functions.map((fn) => ({
-      in: path.join(root, 'functions', fn.handlerDir, 'handler.ts'),
-      out: path.join(fn.handlerDir, 'handler'),
+    entryPoints: routes.map((route) => ({
+      in: path.join(root, 'functions', route.handlerDir, 'handler.ts'),
+      out: path.join(route.handlerDir, 'handler'),
     })),
     outdir: buildDir,
     outExtension: { '.js': '.mjs' },
@@ -39,7 +35,7 @@ export async function bundleHandlers(
     logLevel: 'warning',
   });
   return Object.fromEntries(
-    functions.map((fn) => [fn.id, path.join(buildDir, fn.handlerDir, 'handler.mjs')]),
+    routes.map((route) => [route.id, path.join(buildDir, route.handlerDir, 'handler.mjs')]),
   );
 }
 

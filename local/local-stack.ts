@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
+import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
 import { systemClock } from '../functions/shared/domain/clock';
 import { StateConflictError } from '../functions/shared/domain/errors';
 import { sha256Hex } from '../functions/shared/domain/hashing';
@@ -12,12 +13,12 @@ import { newId } from '../functions/shared/domain/ids';
 import { issueApiKey } from '../functions/shared/domain/manage-api-keys';
 import { passesStreamFilter, STREAM_MAPPING } from '../functions/shared/events/stream-mapping';
 import { ApiKeyRepository } from '../functions/shared/repository/api-key-repository';
-import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
-import { PUBLISHER_BUDGET } from '../functions/shared/time-budget';
+import { LOCAL_EXPIRY_SWEEP_INTERVAL_MS, PUBLISHER_BUDGET } from '../functions/shared/time-budget';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
 import { EVENTS_PATH, eventsPage } from './events-page';
+import { EXPIRY_SWEEPER_BUNDLE, startExpirySweeper } from './expiry-sweeper';
 import { bundleHandlers, loadHandler, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, type LocalPage, localApiHandler } from './local-api';
 import {
@@ -27,7 +28,9 @@ import {
   startLocalDynamoDb,
 } from './local-dynamodb';
 import { startLocalEventBus } from './local-event-bus';
+import { PageApi } from './page-api';
 import { startSandboxBank } from './sandbox-bank/sandbox-bank';
+import { START_PATH, startPage } from './start-page';
 import { type DeadLetter, type StreamHandler, startStreamReader } from './stream-reader';
 import { requireTableIndexes } from './table-indexes';
 
@@ -53,10 +56,16 @@ export interface LocalStackOptions {
   persistDir?: string;
   /** The engine behind the DynamoDB API: dynalite (the default, no Java) or AWS's DynamoDB Local. */
   engine?: DynamoDbEngine;
+  /** How long a new intent may be authorized, in seconds (an hour, as in AWS, unless told). */
+  intentLifetimeSeconds?: number;
+  /** How often the expiry sweeper runs (a few seconds unless told; every minute in AWS). */
+  expirySweepIntervalMs?: number;
 }
 
 export interface LocalStack {
   apiUrl: string;
+  /** The start page: connect a bank in a browser (create an intent, then off to the bank). */
+  startUrl: string;
   accountId: string;
   apiKey: string;
   apiKeyName: string;
@@ -64,13 +73,19 @@ export interface LocalStack {
   dynamoEndpoint: string;
   /** Which engine serves the DynamoDB API (the banner names it; tests check the one they asked for). */
   dynamoEngine: DynamoDbEngine;
-  /** Each route's handler bundle by route id: built and loaded before the stack is handed out. */
+  /**
+   * Each route's handler bundle by route id, and the expiry sweeper's by its own id: built and
+   * loaded before the stack is handed out.
+   */
   handlerBundles: Record<string, string>;
   /**
    * Where the events the stack published are shown (`GET`), on DynamoDB Local only: dynalite has no
    * streams, so a stack on it publishes none.
    */
   eventsUrl?: string;
+  /** The lifetime new intents get, in seconds, and how often the expiry sweeper runs. */
+  intentLifetimeSeconds: number;
+  expirySweepIntervalMs: number;
   liveIssuer: string;
   testIssuer: string;
   /** The function environment the local API runs the handlers with (what SAM's --env-vars gives). */
@@ -80,9 +95,9 @@ export interface LocalStack {
 
 /**
  * Everything the service needs, on loopback: DynamoDB (dynalite in this process, or DynamoDB Local
- * in a child JVM), two sandbox banks (the live and the test Quartz configuration), and the local
+ * in a child JVM), two sandbox banks (the live and the test Quartz configuration), the local
  * API in front of the same handler modules the CDK stack deploys, configured through the same
- * environment variables. It resolves only once every handler is bundled and loaded, so the first
+ * environment variables, and the expiry sweeper run on an interval as the stack's schedule runs it. It resolves only once every handler is bundled and loaded, so the first
  * request to a fresh stack is as fast as any other.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -100,11 +115,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The slow parts of a start (a JVM for DynamoDB Local, esbuild, the banks' keys) run side by side.
     const [dynamoStarted, bundlesBuilt] = await Promise.allSettled([
       startLocalDynamoDb({ engine, ...(options.persistDir ? { persistDir: options.persistDir } : {}) }),
-      bundleHandlers(ROOT, buildDir, publishesEvents ? [...ROUTES, PUBLISHER] : ROUTES),
+      bundleHandlers(ROOT, buildDir, [
+        ...ROUTES,
+        EXPIRY_SWEEPER_BUNDLE,
+        ...(publishesEvents ? [PUBLISHER] : []),
+      ]),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
-    const { [PUBLISHER.id]: publisherBundle, ...bundles } = settled(bundlesBuilt);
+    const bundles = settled(bundlesBuilt);
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME, dynamo.engine);
     await requireTableIndexes(dynamo.endpoint, LOCAL_TABLE_NAME);
     const client = createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
@@ -148,8 +167,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? await startLocalEventBus({ name: LOCAL_EVENT_BUS_NAME, print: (line) => console.log(line) })
       : undefined;
     if (bus) closers.push(bus.close);
+    const intentLifetimeSeconds = options.intentLifetimeSeconds ?? DEFAULT_INTENT_LIFETIME_SECONDS;
     const environment: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
+      INTENT_LIFETIME_SECONDS: String(intentLifetimeSeconds),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       // A new key each start: page keys of an earlier run are refused, as after a rotation in AWS.
       PAGE_KEY_SECRET: randomBytes(32).toString('base64url'),
@@ -168,17 +189,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers read their configuration from the environment, as they do in Lambda, where it
     // is set before the function's modules load.
     Object.assign(process.env, environment);
+    // The local pages act as the integrator's app would: through the API, with the demo key.
+    const pageApi = new PageApi({ apiUrl, apiKey });
+    const {
+      [EXPIRY_SWEEPER_BUNDLE.id]: sweeperBundle = '',
+      [PUBLISHER.id]: publisherBundle,
+      ...routeBundles
+    } = bundles;
     const pages: LocalPage[] = [
-      callbackPage({
-        apiUrl: () => apiUrl,
-        apiKey,
-        intents: new IntentRepository(repository),
-        bankAccounts: new BankAccountRepository(repository),
-      }),
+      startPage({ api: pageApi, accountId: DEMO_ACCOUNT_ID }),
+      callbackPage({ api: pageApi, intents: new IntentRepository(repository) }),
     ];
     if (bus && publisherBundle) {
       // The same handler Lambda runs, on DynamoDB Local's stream; it holds the stream before the API
-      // answers a request, so no write of this run goes unpublished.
+      // answers a request or the sweeper writes, so no write of this run goes unpublished.
       const deadLetters: DeadLetter[] = [];
       const reader = await startStreamReader({
         endpoint: dynamo.endpoint,
@@ -200,10 +224,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       closers.push(reader.close);
       pages.push(eventsPage({ bus, deadLetters: () => deadLetters, replay: reader.replay }));
     }
-    server.on('request', localApiHandler({ routes: ROUTES, handlers: await loadHandlers(bundles), pages }));
+    const expirySweepIntervalMs = options.expirySweepIntervalMs ?? LOCAL_EXPIRY_SWEEP_INTERVAL_MS;
+    const sweeper = await startExpirySweeper(sweeperBundle, expirySweepIntervalMs);
+    closers.push(sweeper.close);
+    server.on(
+      'request',
+      localApiHandler({ routes: ROUTES, handlers: await loadHandlers(routeBundles), pages }),
+    );
 
     return {
       apiUrl,
+      startUrl: `${apiUrl}${START_PATH}`,
       accountId: DEMO_ACCOUNT_ID,
       apiKey,
       apiKeyName: key.name,
@@ -212,6 +243,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEngine: dynamo.engine,
       handlerBundles: bundles,
       ...(bus ? { eventsUrl: `${apiUrl}${EVENTS_PATH}` } : {}),
+      intentLifetimeSeconds,
+      expirySweepIntervalMs,
       liveIssuer: issuers.LIVE ?? '',
       testIssuer: issuers.TEST ?? '',
       environment,

@@ -12,13 +12,30 @@ export interface QuartzConfig {
 
 export interface ServiceConfig {
   tableName: string;
+  /** How long a new intent may be authorized (see docs/expiry.md); only create reads it. */
+  intentLifetimeSeconds: number;
   quartz: { live: QuartzConfig; test: QuartzConfig };
   /** The key page keys are signed with; only the functions that list by page have it. */
   pageKeySecret?: SecretSource;
 }
 
-const envSchema = z.object({
-  TABLE_NAME: z.string().min(3),
+/** The contract's default: a connection is one sitting at the bank. */
+export const DEFAULT_INTENT_LIFETIME_SECONDS = 3_600;
+/** The longest lifetime accepted: a day, the longest lapse of an unauthorised consent the contract cites. */
+export const MAX_INTENT_LIFETIME_SECONDS = 86_400;
+
+/** Whole seconds, 1 to a day; the tests of the local stack use a few seconds. */
+export const intentLifetimeSecondsSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_INTENT_LIFETIME_SECONDS)
+  .default(DEFAULT_INTENT_LIFETIME_SECONDS);
+
+const tableSchema = z.object({ TABLE_NAME: z.string().min(3) });
+
+const envSchema = tableSchema.extend({
+  INTENT_LIFETIME_SECONDS: intentLifetimeSecondsSchema,
   QUARTZ_LIVE_ISSUER: z.url(),
   QUARTZ_LIVE_CLIENT_ID: z.string().min(1),
   QUARTZ_LIVE_REDIRECT_URI: z.url(),
@@ -39,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const e = parseEnvironment(envSchema, env);
   return {
     tableName: e.TABLE_NAME,
+    intentLifetimeSeconds: e.INTENT_LIFETIME_SECONDS,
     quartz: {
       live: {
         issuer: e.QUARTZ_LIVE_ISSUER,
@@ -57,6 +75,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   };
 }
 
+/** What the expiry sweeper needs: the table only (no bank, no secret). */
+export interface SweeperConfig {
+  tableName: string;
+}
+
+export function loadSweeperConfig(env: NodeJS.ProcessEnv = process.env): SweeperConfig {
+  return { tableName: parseEnvironment(tableSchema, env).TABLE_NAME };
+}
+
+function parseEnvironment<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  // An empty variable counts as unset (a SAM-local run declares some variables empty).
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+    throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);
+  }
+  return parsed.data;
+}
+
 function secretSource(secretArn: string | undefined, value: string | undefined): SecretSource {
   if (secretArn) return { secretArn };
   if (value) return { value };
@@ -72,16 +111,4 @@ const publisherEnvSchema = z.object({ EVENT_BUS_NAME: z.string().min(1) });
 
 export function loadPublisherConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
   return { eventBusName: parseEnvironment(publisherEnvSchema, env).EVENT_BUS_NAME };
-}
-
-function parseEnvironment<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.infer<Schema> {
-  // An empty variable counts as unset (a SAM-local run declares some variables empty).
-  const parsed = schema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
-  );
-  if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
-    throw new Error(`Invalid configuration, check these environment variables: ${names.join(', ')}`);
-  }
-  return parsed.data;
 }

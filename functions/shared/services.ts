@@ -37,6 +37,8 @@ export interface Services extends IntentDependencies {
   rateLimits: RateLimitStore;
   pageKeys: PageKeys;
   idempotency: IdempotencyStore;
+  /** How long a new intent may be authorized; only create uses it. */
+  intentLifetimeMs: number;
 }
 
 export interface ServiceOverrides {
@@ -79,6 +81,7 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    intentLifetimeMs: config.intentLifetimeSeconds * 1_000,
   };
 }
 

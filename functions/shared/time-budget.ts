@@ -48,6 +48,16 @@ export interface TimeBudget {
    * retryable 503: as long as one provider request (a slow discovery) may hold the first one up.
    */
   readonly waitForIdempotentRequestMs: number;
+  /**
+   * How often the expiry sweeper runs in AWS: EventBridge's finest schedule. Each run is one
+   * invocation of `functionTimeoutMs` at most, so a run ends before the next begins.
+   */
+  readonly expirySweepIntervalMs: number;
+  /**
+   * The sweeper starts no new page of due intents with less time than this left: what one page's
+   * writes need, each with all its attempts, so a run never leaves writes cut off at its deadline.
+   */
+  readonly expirySweepReserveMs: number;
 }
 
 const FUNCTION_TIMEOUT_MS = 20_000;
@@ -67,7 +77,24 @@ export const TIME_BUDGET: TimeBudget = {
   pollIntervalMs: 200,
   idempotencyLeaseMs: FUNCTION_TIMEOUT_MS + CLOCK_SKEW_MARGIN_MS,
   waitForIdempotentRequestMs: 5_000,
+  expirySweepIntervalMs: 60_000,
+  expirySweepReserveMs: 6_000,
 };
+
+/**
+ * How often the local stack runs the same sweeper (`npm start -- --expiry-sweep-interval <seconds>`
+ * changes it): a few seconds, so that an intent with a short lifetime is swept while one waits.
+ */
+export const LOCAL_EXPIRY_SWEEP_INTERVAL_MS = 5_000;
+
+/**
+ * The latest moment, after an intent's lifetime ends, by which its PKCE verifier, state and any
+ * token are gone from the table although nobody calls (docs/expiry.md): an authorization that
+ * claimed the intent just before the end may hold it one lease longer; the sweep that frees it
+ * starts at most one interval after that and writes within one run.
+ */
+export const expiryBoundMs = (budget: TimeBudget, sweepIntervalMs = budget.expirySweepIntervalMs): number =>
+  budget.claimLeaseMs + sweepIntervalMs + budget.functionTimeoutMs;
 
 /**
  * The budget of the function that publishes the table's changes as events (functions/publish-events).

@@ -1,3 +1,4 @@
+import { DecoupledRequests } from './decoupled-requests';
 import { type BankFaults, NO_FAULTS } from './faults';
 import type { SandboxAccount } from './test-users';
 
@@ -18,6 +19,8 @@ export class BankState {
   readonly stats: SandboxStats = { tokenRequests: 0, redeemedCodes: 0 };
   /** Switched through `/sandbox/faults` (faults-route.ts). */
   faults: BankFaults = NO_FAULTS;
+  /** Decoupled (CIBA) requests, for the banking app and the test users' own answers. */
+  readonly decoupled = new DecoupledRequests();
   private readonly sharedAccounts = new Map<string, SandboxAccount[]>();
   private readonly deniedGrants = new Set<string>();
   private readonly pendingOutages = new Set<string>();

@@ -1,8 +1,9 @@
 import { errors, type Interaction, type KoaContext, type Middleware, type Provider } from 'oidc-provider';
 import type { BankState } from './bank-state';
 import { DECISIONS, type Decision, FORM_FIELDS } from './form-fields';
-import { type ConsentView, consentPage, errorPage, loginPage, type PaymentConsentView } from './pages';
-import { interactionPath, PAYMENT_CONSENT_TYPE } from './provider-configuration';
+import { type ConsentView, consentPage, errorPage, loginPage } from './pages';
+import { paymentConsentViews } from './payment-consent';
+import { interactionPath } from './provider-configuration';
 import { readForm } from './read-form';
 import { findTestUser, SANDBOX_PASSWORD, type TestUser } from './test-users';
 
@@ -153,15 +154,7 @@ function loginView(interaction: Interaction) {
 
 function consentView(interaction: Interaction, user: TestUser): ConsentView {
   const scopes = (interaction.params.scope ?? '').split(' ').filter(Boolean);
-  const payments = (interaction.prompt.details.rar ?? [])
-    .filter((detail) => detail.type === PAYMENT_CONSENT_TYPE)
-    .map((detail): PaymentConsentView => {
-      // validatePaymentConsent (provider-configuration.ts) already checked these fields.
-      const accountNumber = String(detail.account_number);
-      const accountId = typeof detail.account_id === 'string' ? detail.account_id : undefined;
-      const heldAccount = user.accounts.find((account) => account.accountNumber === accountNumber);
-      return { type: detail.type, accountNumber, accountId, heldAccount };
-    });
+  const payments = paymentConsentViews(interaction.prompt.details.rar ?? [], user);
   return {
     formAction: `${interactionPath(interaction.uid)}/consent`,
     clientId: interaction.params.client_id ?? '',

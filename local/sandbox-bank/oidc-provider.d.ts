@@ -35,8 +35,11 @@ declare module 'oidc-provider' {
     /** The interaction results so far, while an authorization request resumes. */
     readonly result?: { login?: { accountId: string }; consent?: { grantId?: string } };
     readonly grant?: Grant;
+    /** The request's recognised parameters, once a route assembled them (absent before, e.g. on a failed client authentication). */
+    readonly params?: Readonly<Record<string, unknown>>;
     readonly entities: {
       readonly AuthorizationCode?: AuthorizationCode;
+      readonly BackchannelAuthenticationRequest?: BackchannelAuthenticationRequest;
       readonly AccessToken?: AccessToken;
       readonly Grant?: Grant;
     };
@@ -53,6 +56,19 @@ declare module 'oidc-provider' {
   }
   export type AuthorizationCode = Token;
   export type AccessToken = Token;
+
+  /** A decoupled (CIBA) request; its id (`jti`) is the client's `auth_req_id`. */
+  export interface BackchannelAuthenticationRequest {
+    readonly jti: string;
+    readonly clientId: string;
+    readonly accountId: string;
+    readonly scope?: string;
+    readonly resource?: string | string[];
+    /** The request's parameters as received (strings), e.g. `binding_message`, `authorization_details`. */
+    readonly params: Readonly<Record<string, unknown>>;
+    /** Its lifetime in seconds (the `expires_in` answered). */
+    readonly expiration: number;
+  }
 
   /** One RFC 9396 authorization details object. */
   export interface AuthorizationDetail {
@@ -106,9 +122,34 @@ declare module 'oidc-provider' {
     redirect_uris: string[];
     grant_types: string[];
     response_types: string[];
+    backchannel_token_delivery_mode?: 'poll' | 'ping';
     token_endpoint_auth_method: string;
     authorization_details_types: string[];
   }
+
+  /** `features.ciba`: OpenID CIBA; the hooks' shapes follow oidc-provider's documentation. */
+  export interface CibaFeature {
+    enabled: boolean;
+    deliveryModes: ('poll' | 'ping')[];
+    /** The account id for a `login_hint`; undefined answers `unknown_user_id`. */
+    processLoginHint(ctx: ProviderContext, loginHint: string): Promise<string | undefined>;
+    processLoginHintToken(ctx: ProviderContext, loginHintToken: string): Promise<string | undefined>;
+    verifyUserCode(ctx: ProviderContext, account: Account, userCode: string | undefined): Promise<void>;
+    validateBindingMessage(ctx: ProviderContext, bindingMessage: string | undefined): Promise<void>;
+    validateRequestContext(ctx: ProviderContext, requestContext: string | undefined): Promise<void>;
+    /** Called once the request is saved, before its answer is sent; `provider.backchannelResult()` ends it. */
+    triggerAuthenticationDevice(
+      ctx: ProviderContext,
+      request: BackchannelAuthenticationRequest,
+      account: Account,
+      client: Client,
+    ): Promise<void>;
+  }
+
+  /** A lifetime in seconds, fixed or per artefact; `ctx` is absent outside a request. */
+  export type Ttl<T = never> =
+    | number
+    | ((ctx: ProviderContext | undefined, artefact: T, client: Client) => number);
 
   export interface Account {
     accountId: string;
@@ -134,6 +175,7 @@ declare module 'oidc-provider' {
     pkce: { required: (ctx: ProviderContext, client: Client) => boolean };
     features: {
       devInteractions: { enabled: boolean };
+      ciba: CibaFeature;
       resourceIndicators: {
         enabled: boolean;
         defaultResource(
@@ -176,7 +218,7 @@ declare module 'oidc-provider' {
     expiresWithSession(ctx: ProviderContext, source: Token): Promise<boolean>;
     findAccount(ctx: ProviderContext, sub: string): Promise<Account | undefined>;
     renderError(ctx: ProviderContext, out: ErrorOut, error: Error): Promise<void>;
-    ttl: Record<string, number>;
+    ttl: Record<string, Ttl> & { BackchannelAuthenticationRequest?: Ttl<BackchannelAuthenticationRequest> };
   }
 
   export class Provider {
@@ -188,6 +230,9 @@ declare module 'oidc-provider' {
     };
     readonly AccessToken: { find(value: string): Promise<AccessToken | undefined> };
     readonly AuthorizationCode: { find(value: string): Promise<AuthorizationCode | undefined> };
+    readonly BackchannelAuthenticationRequest: {
+      find(value: string): Promise<BackchannelAuthenticationRequest | undefined>;
+    };
     readonly Client: { find(id: string): Promise<Client | undefined> };
     use(middleware: Middleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
@@ -198,6 +243,12 @@ declare module 'oidc-provider' {
       result: InteractionResults,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<string>;
+    /** Ends a decoupled request: approved with a saved grant (or its id), or refused with an error. */
+    backchannelResult(
+      request: string | BackchannelAuthenticationRequest,
+      result: string | Grant | OIDCProviderError,
+      options?: { acr?: string; amr?: string[]; authTime?: number; rar?: AuthorizationDetail[] },
+    ): Promise<void>;
     on(event: 'server_error', listener: (ctx: KoaContext, error: Error) => void): this;
   }
 
@@ -226,7 +277,11 @@ declare module 'oidc-provider' {
 
   export const errors: {
     SessionNotFound: typeof OIDCProviderError;
+    AccessDenied: new (description?: string) => OIDCProviderError;
     InvalidAuthorizationDetails: new (description: string) => OIDCProviderError;
+    InvalidBindingMessage: new (description?: string) => OIDCProviderError;
+    InvalidRequest: new (description?: string) => OIDCProviderError;
     InvalidTarget: new (description?: string) => OIDCProviderError;
+    InvalidUserCode: new (description?: string) => OIDCProviderError;
   };
 }

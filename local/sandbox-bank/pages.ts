@@ -1,8 +1,9 @@
 import { FORM_FIELDS } from './form-fields';
 import { html, SafeHtml } from './html';
-import { SANDBOX_PASSWORD, type SandboxAccount, TEST_USERS, type TestUser } from './test-users';
+import { PAYMENT_CONSENT_TYPE, type PaymentConsentView } from './payment-consent';
+import { SANDBOX_PASSWORD, TEST_USERS, type TestUser } from './test-users';
 
-const BANK_NAME = 'Quartz Sandbox Bank';
+export const BANK_NAME = 'Quartz Sandbox Bank';
 
 const STYLESHEET = `
   body { font: 16px/1.5 system-ui, sans-serif; color: #1d2733; background: #eef2f6; margin: 0; }
@@ -25,18 +26,23 @@ const STYLESHEET = `
   button.primary { background: #1f5fa8; color: #fff; }
   button.secondary { background: #fff; color: #1f5fa8; }
   code { background: #eef2f6; padding: 0 0.25rem; border-radius: 3px; }
+  .notice { color: #1c5a2a; background: #e8f5ec; padding: 0.6rem 0.8rem; border-radius: 4px; }
+  .request { border: 1px solid #c9d2db; border-radius: 6px; padding: 0.2rem 1rem 1rem; margin: 1rem 0; }
+  .binding { font-size: 1.3rem; letter-spacing: 0.05em; }
+  nav { display: flex; justify-content: space-between; align-items: center; margin-bottom: 1.2rem; }
+  button.link { border: none; background: none; color: #1f5fa8; padding: 0; text-decoration: underline; }
 `;
 
 /** A constant of this file, never a request value: the one piece of markup that skips escaping. */
 const STYLESHEET_MARKUP = new SafeHtml(STYLESHEET);
 
-const SCOPE_DESCRIPTIONS: Record<string, string> = {
+export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   openid: 'Confirm that you signed in to this bank',
   accounts: 'See the name and number of the accounts you choose',
   payments: 'Make payments from the account named below, until you revoke the consent',
 };
 
-function layout(title: string, content: SafeHtml): string {
+export function layout(title: string, content: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -55,7 +61,7 @@ ${content}
 `.markup;
 }
 
-const errorNotice = (message: string | undefined) =>
+export const errorNotice = (message: string | undefined) =>
   message ? html`<p class="error" role="alert">${message}</p>` : undefined;
 
 export interface LoginView {
@@ -65,11 +71,21 @@ export interface LoginView {
   error?: string;
 }
 
-export function loginPage(view: LoginView): string {
+/** The test users, their password and what each is for; both sign-in pages show it. */
+export function testUsersTable(): SafeHtml {
   const users = TEST_USERS.map(
     (user) =>
       html`<tr><td><code>${user.username}</code></td><td>${user.displayName}</td><td>${user.purpose}</td></tr>`,
   );
+  return html`<h2>Test users</h2>
+<p>Every test user's password is <code>${SANDBOX_PASSWORD}</code>.</p>
+<table>
+<thead><tr><th>Username</th><th>Name</th><th>Use it to</th></tr></thead>
+<tbody>${users}</tbody>
+</table>`;
+}
+
+export function loginPage(view: LoginView): string {
   return layout(
     'Sign in',
     html`<h1>Sign in to connect your bank</h1>
@@ -82,22 +98,8 @@ ${errorNotice(view.error)}
 <input type="password" id="${FORM_FIELDS.password}" name="${FORM_FIELDS.password}" autocomplete="current-password" required>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
-<h2>Test users</h2>
-<p>Every test user's password is <code>${SANDBOX_PASSWORD}</code>.</p>
-<table>
-<thead><tr><th>Username</th><th>Name</th><th>Use it to</th></tr></thead>
-<tbody>${users}</tbody>
-</table>`,
+${testUsersTable()}`,
   );
-}
-
-/** One RFC 9396 authorization detail of a payment consent, as the consent page shows it. */
-export interface PaymentConsentView {
-  type: string;
-  accountNumber: string;
-  accountId?: string;
-  /** The user's own account with that number, when they hold one. */
-  heldAccount?: SandboxAccount;
 }
 
 export interface ConsentView {
@@ -112,10 +114,7 @@ export interface ConsentView {
 }
 
 export function consentPage(view: ConsentView): string {
-  const scopes = view.scopes.map(
-    (scope) =>
-      html`<li><code>${scope}</code>: ${SCOPE_DESCRIPTIONS[scope] ?? 'Access this bank has no description for'}</li>`,
-  );
+  const scopes = scopeList(view.scopes);
   return layout(
     'Approve access',
     html`<h1>Approve access for ${view.clientId}</h1>
@@ -146,17 +145,32 @@ ${boxes}
 </fieldset>`;
 }
 
-function paymentConsent(clientId: string, payment: PaymentConsentView): SafeHtml {
+/** The requested scopes, each with what it lets the client do. */
+export function scopeList(scopes: readonly string[]): SafeHtml[] {
+  return scopes.map(
+    (scope) =>
+      html`<li><code>${scope}</code>: ${SCOPE_DESCRIPTIONS[scope] ?? 'Access this bank has no description for'}</li>`,
+  );
+}
+
+/** A payment consent with its account and limits; the consent page and the banking app both show it. */
+export function paymentConsent(clientId: string, payment: PaymentConsentView): SafeHtml {
+  const limit = payment.totalAmount
+    ? html`up to <strong>${payment.totalAmount}</strong>${payment.period ? html` ${payment.period}` : undefined}`
+    : html`with no limit on the amount`;
   return html`<fieldset>
 <legend>Payment consent</legend>
 <dl>
+${payment.name ? html`<dt>Consent name</dt><dd data-testid="consent-name">${payment.name}</dd>` : undefined}
 <dt>Account number</dt><dd>${payment.accountNumber}</dd>
 ${payment.heldAccount ? html`<dt>Account</dt><dd>${payment.heldAccount.accountName}</dd>` : undefined}
 ${payment.accountId ? html`<dt>Account id</dt><dd><code>${payment.accountId}</code></dd>` : undefined}
-<dt>Consent type</dt><dd><code>${payment.type}</code></dd>
+<dt>Amount limit</dt><dd data-testid="consent-amount">${payment.totalAmount ?? 'none'}</dd>
+${payment.period ? html`<dt>Period</dt><dd data-testid="consent-period">${payment.period}</dd>` : undefined}
+<dt>Consent type</dt><dd><code>${PAYMENT_CONSENT_TYPE}</code></dd>
 </dl>
 ${payment.heldAccount ? undefined : html`<p class="error">This sandbox user holds no account with this number; the sandbox lets you approve anyway.</p>`}
-<p>By approving, you allow <strong>${clientId}</strong> to make payments from account ${payment.accountNumber} until you revoke this consent.</p>
+<p>By approving, you allow <strong>${clientId}</strong> to make payments from account ${payment.accountNumber} ${limit}, until you revoke this consent.</p>
 </fieldset>`;
 }
 

@@ -1,6 +1,10 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { type Configuration, errors, interactionPolicy } from 'oidc-provider';
+import { API_SCOPES } from './api-scopes';
+import type { BankState } from './bank-state';
+import { cibaFeature, decoupledRequestTtl } from './decoupled-flow';
 import { errorPage } from './pages';
+import { PAYMENT_CONSENT_TYPE, validatePaymentConsent } from './payment-consent';
 import { findTestUser } from './test-users';
 
 export interface SandboxClient {
@@ -9,20 +13,24 @@ export interface SandboxClient {
   redirectUris: string[];
 }
 
-/** The RFC 9396 type the service sends with scope `payments` (functions/shared/provider/quartz-provider.ts). */
-export const PAYMENT_CONSENT_TYPE = 'enduring_payment_consent';
+export { PAYMENT_CONSENT_TYPE } from './payment-consent';
 
-/** The scopes of the bank's API (accounts-resource.ts serves `accounts`). */
-const API_SCOPES = ['accounts', 'payments'];
+/** OpenID CIBA's grant type, with which a client polls for a decoupled request's outcome. */
+export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
 
 /** The bank's interaction pages live under this path (interaction-routes.ts). */
 export const interactionPath = (uid: string) => `/interaction/${uid}`;
 
 /**
  * oidc-provider's configuration for the sandbox bank: confidential clients only, code flow with PKCE
- * S256 required, opaque access tokens, the bank's own pages for login and consent.
+ * S256 required, and the decoupled flow (OpenID CIBA, poll mode); opaque access tokens, the bank's own
+ * pages for login and consent.
  */
-export function providerConfiguration(issuer: string, clients: SandboxClient[]): Configuration {
+export function providerConfiguration(
+  issuer: string,
+  clients: SandboxClient[],
+  state: BankState,
+): Configuration {
   // RFC 8707: the bank's API is the one resource server, the audience of every access token.
   // oidc-provider needs one for Rich Authorization Requests, and resolves it by default.
   const bankApi = `${issuer}/`;
@@ -31,8 +39,9 @@ export function providerConfiguration(issuer: string, clients: SandboxClient[]):
       client_id: client.clientId,
       client_secret: client.clientSecret,
       redirect_uris: client.redirectUris,
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', CIBA_GRANT_TYPE],
       response_types: ['code'],
+      backchannel_token_delivery_mode: 'poll',
       token_endpoint_auth_method: 'client_secret_basic',
       authorization_details_types: [PAYMENT_CONSENT_TYPE],
     })),
@@ -49,6 +58,7 @@ export function providerConfiguration(issuer: string, clients: SandboxClient[]):
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
+      ciba: cibaFeature(state),
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => bankApi,
@@ -63,8 +73,9 @@ export function providerConfiguration(issuer: string, clients: SandboxClient[]):
       richAuthorizationRequests: {
         enabled: true,
         types: { [PAYMENT_CONSENT_TYPE]: { validate: validatePaymentConsent } },
-        // The user approves the details as requested (the consent page shows them), so the code and
-        // then the access token carry exactly what the grant holds.
+        // The user approves the details as requested (the consent page and the banking app show them),
+        // so the code and then the access token carry exactly what the grant holds; a decoupled request
+        // carries them itself (decoupled-flow.ts).
         authorizationDetailsForGrantSource: async (ctx) => ctx.oidc.grant.rar,
         authorizationDetailsForAccessToken: async (_ctx, _token, source) => source.rar,
         authorizationDetailsForIntrospection: async (_ctx, token) => token.rar,
@@ -98,6 +109,7 @@ export function providerConfiguration(issuer: string, clients: SandboxClient[]):
       Interaction: 900,
       Session: 3600,
       Grant: 3600,
+      BackchannelAuthenticationRequest: decoupledRequestTtl,
     },
   };
 }
@@ -124,14 +136,4 @@ function policyWithLoginEveryTime() {
       ),
     );
   return policy;
-}
-
-function validatePaymentConsent(_ctx: unknown, detail: Record<string, unknown>): void {
-  const { account_number: accountNumber, account_id: accountId } = detail;
-  if (typeof accountNumber !== 'string' || accountNumber.length === 0 || accountNumber.length > 64) {
-    throw new errors.InvalidAuthorizationDetails(`${PAYMENT_CONSENT_TYPE} needs an account_number`);
-  }
-  if (accountId !== undefined && (typeof accountId !== 'string' || accountId.length === 0)) {
-    throw new errors.InvalidAuthorizationDetails(`${PAYMENT_CONSENT_TYPE} account_id must be a string`);
-  }
 }

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { accountsResource } from './accounts-resource';
 import { BankState } from './bank-state';
+import { bankingApp } from './banking-app';
+import { decoupledPolling } from './decoupled-polling';
 import { faultsRoute } from './faults-route';
 import { interactionRoutes } from './interaction-routes';
 import { providerConfiguration, type SandboxClient } from './provider-configuration';
@@ -28,7 +30,8 @@ export interface SandboxBank {
 
 /**
  * Starts the sandbox bank: an OAuth 2.0 / OpenID Connect authorization server (oidc-provider) with its
- * own login and consent pages, test users, and the accounts resource `GET /accounts`.
+ * own login and consent pages, test users, the accounts resource `GET /accounts`, and the decoupled
+ * flow (OpenID CIBA, poll mode) with a banking app at `/app` where users answer its requests.
  */
 export async function startSandboxBank(options: SandboxBankOptions): Promise<SandboxBank> {
   const host = options.host ?? '127.0.0.1';
@@ -40,18 +43,26 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const provider = new Provider(issuer, providerConfiguration(issuer, options.clients));
   const state = new BankState();
+  const provider = new Provider(issuer, providerConfiguration(issuer, options.clients, state));
   provider.use(securityHeaders);
   provider.use(statsRoute(state));
   provider.use(faultsRoute(state));
   provider.use(tokenGate(provider, state));
+  provider.use(decoupledPolling(state));
   provider.use(accountsResource(provider, state));
   provider.use(interactionRoutes(provider, state));
+  provider.use(bankingApp(provider, state));
   provider.on('server_error', (_ctx, error) => console.error('sandbox bank: server error', error));
   server.on('request', provider.callback());
 
-  return { issuer, close: () => close(server) };
+  return {
+    issuer,
+    close: () => {
+      state.decoupled.dispose();
+      return close(server);
+    },
+  };
 }
 
 function isLoopback(host: string): boolean {

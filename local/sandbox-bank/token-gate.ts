@@ -16,7 +16,8 @@ export const TOKEN_PATH = '/token';
  *   `access_denied`. The code is consumed, so a second redemption gets oidc-provider's `invalid_grant`.
  * - Slow or broken answers (user sloane, or the faults switch): the code is redeemed first, then the
  *   answer is delayed or replaced by an unreadable one, as when a bank redeems a code and its answer is
- *   lost: a second redemption gets `invalid_grant`.
+ *   lost: a second redemption gets `invalid_grant`. The same holds for the poll that collects an
+ *   approved decoupled request's tokens (the request is then used up).
  */
 export function tokenGate(provider: Provider, state: BankState): Middleware {
   return async (ctx, next) => {
@@ -37,17 +38,19 @@ export function tokenGate(provider: Provider, state: BankState): Middleware {
     await next();
 
     const code = ctx.oidc?.entities.AuthorizationCode;
-    if (ctx.status !== 200 || !code) return;
-    if (state.isDenied(code.grantId)) {
+    // A decoupled request's grant meets the same slow or broken answers as a code's redemption.
+    const source = code ?? ctx.oidc?.entities.BackchannelAuthenticationRequest;
+    if (ctx.status !== 200 || !source) return;
+    if (code && state.isDenied(code.grantId)) {
       await ctx.oidc?.entities.AccessToken?.destroy();
       await ctx.oidc?.entities.Grant?.destroy();
       ctx.body = { error: 'access_denied', error_description: 'The user denied the authorization' };
       ctx.status = 400;
       return;
     }
-    state.stats.redeemedCodes += 1;
+    if (code) state.stats.redeemedCodes += 1;
 
-    const delayMs = state.faults.tokenDelayMs || (findTestUser(code.accountId ?? '')?.tokenDelayMs ?? 0);
+    const delayMs = state.faults.tokenDelayMs || (findTestUser(source.accountId ?? '')?.tokenDelayMs ?? 0);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (state.faults.tokenMalformed) {
       ctx.status = 200;

@@ -211,7 +211,7 @@ function decodeEntities(text: string): string {
 }
 
 /** Cookies by name and path, sent back on requests whose path they match (RFC 6265 §5.1.4). */
-class CookieJar {
+export class CookieJar {
   private readonly cookies = new Map<string, { name: string; value: string; path: string }>();
 
   store(url: URL, setCookieHeaders: string[]): void {

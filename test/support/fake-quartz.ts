@@ -14,12 +14,14 @@ const json = (status: number, body: unknown) =>
 
 /**
  * A scripted Quartz behind oauth4webapi's custom-fetch hook: discovery for both issuers, a token
- * endpoint and the accounts resource, each answer replaceable per test; every request is recorded.
+ * endpoint, the backchannel authentication endpoint (CIBA) and the accounts resource, each answer
+ * replaceable per test; every request is recorded.
  */
 export class FakeQuartz {
   readonly requests: RecordedRequest[] = [];
   discovery: Answer = () => json(200, {});
   token: Answer = () => json(200, { access_token: 'access-token-1', token_type: 'Bearer', expires_in: 300 });
+  backchannel: Answer = () => json(200, { auth_req_id: 'auth-req-1', expires_in: 120, interval: 2 });
   accounts: Answer = () =>
     json(200, [
       { id: 'qa-1', accountNumber: '12-3456-7890123-00', accountName: 'Everyday' },
@@ -27,6 +29,7 @@ export class FakeQuartz {
     ]);
 
   static readonly rejected = (error: string) => () => json(400, { error, error_description: 'nope' });
+  static readonly answer = (status: number, body: unknown) => () => json(status, body);
   static readonly outage = () => () => new Response('upstream down', { status: 503 });
   static readonly timeout = () => () =>
     Promise.reject(new DOMException('The operation timed out', 'TimeoutError'));
@@ -53,9 +56,11 @@ export class FakeQuartz {
         issuer: origin,
         authorization_endpoint: `${origin}/auth`,
         token_endpoint: `${origin}/token`,
+        backchannel_authentication_endpoint: `${origin}/backchannel`,
       });
     }
     if (pathname === '/token') return this.token();
+    if (pathname === '/backchannel') return this.backchannel();
     if (pathname === '/accounts') return this.accounts();
     return json(404, { error: 'not_found' });
   };

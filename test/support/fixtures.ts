@@ -16,6 +16,7 @@ export const TEST_ISSUER = 'https://sandbox.quartz.example.com';
 
 export const testConfig: ServiceConfig = {
   tableName: TABLE_NAME,
+  intentLifetimeSeconds: 3_600,
   quartz: {
     live: {
       issuer: LIVE_ISSUER,

@@ -8,6 +8,7 @@ import {
 import type {
   AuthorizationRequest,
   BankAccountStore,
+  ExpiryStore,
   IntentOutcome,
   IntentStore,
   OpenBankingProvider,
@@ -174,6 +175,7 @@ export type Effect =
   | 'intent.saveGrant'
   | 'intent.releaseClaim'
   | 'intent.finish'
+  | 'intent.expire'
   | 'bankAccount.reserveNumber'
   | 'bankAccount.put'
   | 'bankAccount.markConsent'
@@ -328,6 +330,17 @@ const heldBy =
   (intent: ConnectionIntent): boolean =>
     intent.claim?.id === claimId && intent.status === 'created';
 
+/** No claim, or one whose lease ran out at `now` (the repository's NO_LIVE_CLAIM). */
+const noLiveClaim = (intent: ConnectionIntent, now: number): boolean =>
+  intent.claim === undefined || intent.claim.expiresAt <= now;
+
+/**
+ * Its lifetime not over at `now`, or an intent from before lifetimes (the repository's
+ * WITHIN_LIFETIME): compared as text, as DynamoDB compares the two ISO 8601 timestamps.
+ */
+const withinLifetime = (intent: ConnectionIntent, now: number): boolean =>
+  intent.expiresAt === undefined || intent.expiresAt > new Date(now).toISOString();
+
 /** IntentStore with IntentRepository's conditions; every call goes through `invocation`. */
 export class InMemoryIntentStore implements IntentStore {
   constructor(
@@ -350,9 +363,28 @@ export class InMemoryIntentStore implements IntentStore {
     return this.invocation.effect('intent.claim', () =>
       this.update(
         id,
-        (intent) =>
-          intent.status === 'created' && (intent.claim === undefined || intent.claim.expiresAt <= now),
+        (intent) => intent.status === 'created' && noLiveClaim(intent, now) && withinLifetime(intent, now),
         (intent) => ({ ...intent, claim }),
+      ),
+    );
+  }
+
+  async expire(id: string, now: number, updatedBy: string): Promise<void> {
+    await this.invocation.effect('intent.expire', () =>
+      this.update(
+        id,
+        (intent) =>
+          intent.status === 'created' &&
+          noLiveClaim(intent, now) &&
+          intent.expiresAt !== undefined &&
+          intent.expiresAt <= new Date(now).toISOString(),
+        ({ claim: _claim, grant: _grant, oauth: _oauth, ...intent }) => ({
+          ...intent,
+          status: 'failed',
+          failureReason: 'EXPIRED',
+          updatedAt: intent.expiresAt ?? intent.updatedAt,
+          updatedBy,
+        }),
       ),
     );
   }
@@ -401,6 +433,45 @@ export class InMemoryIntentStore implements IntentStore {
     const updated = this.table.intent(id);
     if (!updated) throw new Error(`intent ${id} vanished`);
     return updated;
+  }
+}
+
+/**
+ * ExpiryStore over the same table: the expiry index holds exactly the intents that are still
+ * `created` and have a lifetime (the repository writes its keys at create and removes them with
+ * every final write), each shard ordered by `expiresAt`; here one shard. `pageSize` pages it.
+ */
+export class InMemoryExpiryStore implements ExpiryStore {
+  /** Every page the sweeper was handed, in order. */
+  readonly pages: string[][] = [];
+  private readonly intents: InMemoryIntentStore;
+
+  constructor(
+    private readonly table: InMemoryTable,
+    invocation: Invocation,
+  ) {
+    this.intents = new InMemoryIntentStore(table, invocation);
+  }
+
+  async *dueForExpiry(now: number, pageSize: number): AsyncIterable<string[]> {
+    const due = [...this.table.intents.values()]
+      .filter(
+        (intent) =>
+          intent.status === 'created' &&
+          intent.expiresAt !== undefined &&
+          intent.expiresAt <= new Date(now).toISOString(),
+      )
+      .sort((a, b) => `${a.expiresAt}#${a.id}`.localeCompare(`${b.expiresAt}#${b.id}`))
+      .map((intent) => intent.id);
+    for (let start = 0; start < due.length; start += pageSize) {
+      const page = due.slice(start, start + pageSize);
+      this.pages.push(page);
+      yield page;
+    }
+  }
+
+  expire(id: string, now: number, updatedBy: string): Promise<void> {
+    return this.intents.expire(id, now, updatedBy);
   }
 }
 

@@ -73,7 +73,11 @@ export function useRealPeers(): RealPeers {
       redirectUri: REDIRECT_URI,
       clientSecret: { value: CLIENT.clientSecret },
     };
-    const config: ServiceConfig = { tableName: TABLE, quartz: { live: quartz, test: quartz } };
+    const config: ServiceConfig = {
+      tableName: TABLE,
+      intentLifetimeSeconds: 3_600,
+      quartz: { live: quartz, test: quartz },
+    };
     const services = servicesFor(config, tableProxy);
     const repository = {
       client: createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint }),

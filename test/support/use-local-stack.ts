@@ -11,11 +11,14 @@ export interface LocalStackHandle {
   readonly api: ServiceClient;
 }
 
-/** Starts a local stack before the file's tests and stops it after them; read it inside tests. */
-export function useLocalStack(): LocalStackHandle {
+/**
+ * Starts a local stack before the file's tests and stops it after them; read it inside tests.
+ * `args` are `npm start`'s own (e.g. `--intent-lifetime 20`).
+ */
+export function useLocalStack(args: string[] = []): LocalStackHandle {
   let running: { stack: RunningStack; api: ServiceClient } | undefined;
   beforeAll(async () => {
-    const stack = await startStackProcess();
+    const stack = await startStackProcess(args);
     running = { stack, api: new ServiceClient(stack) };
     // The fixture's own limit fails first, with the stack's output; this one only bounds the hook.
   }, STACK_START_TIMEOUT_MS + 10_000);

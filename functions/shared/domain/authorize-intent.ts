@@ -13,6 +13,7 @@ import {
 } from './errors';
 import { sha256Hex } from './hashing';
 import { ID_PATTERN, newId } from './ids';
+import { EXPIRED, EXPIRY_CRN, hasLiveClaim, isDueForExpiry } from './intent-expiry';
 import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { AuthorizeIntentBody, ConnectionIntent, IntentClaim, IntentGrant } from './schemas';
@@ -33,7 +34,8 @@ export type AuthorizeTiming = Pick<
  * transactions (see the design notes): read → claim → redeem → save grant → materialize → finish,
  * each step one conditional write. A call that dies after any step leaves a state from which the
  * next call with the same code finishes the job, and the code is never redeemed twice once the
- * grant is saved.
+ * grant is saved. An intent past its lifetime cannot be claimed; unless a claim taken in time is
+ * still live (that call may finish), the call expires it and answers AUTHORIZATION_FAILED.
  */
 export async function authorizeIntent(
   deps: IntentDependencies,
@@ -59,11 +61,15 @@ export async function authorizeIntent(
     if (isSettledFor(intent, codeHash)) return;
 
     const now = deps.clock.now().getTime();
-    if (!hasLiveClaim(intent, now)) {
+    if (isDueForExpiry(intent, now)) {
+      // Its lifetime is over and nobody holds it: expire it now rather than wait for the sweeper.
+      if (await tryExpire(deps, intentId, now)) throw expiredError();
+    } else if (!hasLiveClaim(intent, now)) {
       const claim: IntentClaim = { id: newId(), codeHash, expiresAt: now + timing.claimLeaseMs };
       const claimed = await tryClaim(deps, intentId, claim, now);
       if (claimed) return runClaimed(run, claimed, claim.id);
     }
+    // Lost a race (a claim, an expiry), or another call holds the intent: read it again shortly.
     if (deps.clock.now().getTime() >= waitUntil) throw new AuthorizationInProgressError();
     await deps.sleep(timing.pollIntervalMs);
   }
@@ -76,14 +82,12 @@ function isSettledFor(intent: ConnectionIntent, codeHash: string): boolean {
       if (intent.authorizedCodeHash === codeHash) return true;
       throw new BusinessRuleError('ALREADY_AUTHORIZED', 'The intent was authorized with another code.');
     case 'failed':
+      if (intent.failureReason === EXPIRED) throw expiredError();
       throw new BusinessRuleError('AUTHORIZATION_FAILED', 'The provider did not authorize this intent.');
     case 'created':
       return false;
   }
 }
-
-const hasLiveClaim = (intent: ConnectionIntent, now: number): boolean =>
-  intent.claim !== undefined && intent.claim.expiresAt > now;
 
 async function tryClaim(
   deps: IntentDependencies,
@@ -98,6 +102,20 @@ async function tryClaim(
     throw error;
   }
 }
+
+/** True when this call expired the intent; false when a concurrent write changed it first. */
+async function tryExpire(deps: IntentDependencies, intentId: string, now: number): Promise<boolean> {
+  try {
+    await deps.intents.expire(intentId, now, EXPIRY_CRN);
+    return true;
+  } catch (error) {
+    if (error instanceof StateConflictError) return false;
+    throw error;
+  }
+}
+
+const expiredError = () =>
+  new BusinessRuleError('AUTHORIZATION_FAILED', 'The intent expired before it was authorized.');
 
 /** What one claimed run carries through its steps. */
 interface ClaimedRun {

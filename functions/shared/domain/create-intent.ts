@@ -1,12 +1,16 @@
 import { requireAccountOwner } from './authenticate';
-import { timestamp } from './clock';
 import { BusinessRuleError, ForbiddenError } from './errors';
 import { ID_PATTERN, newId } from './ids';
+import { expiresAtFor } from './intent-expiry';
 import type { IntentDependencies } from './ports';
 import type { Principal } from './principal';
 import type { BankAccount, ConnectionIntent, CreateIntentBody } from './schemas';
 
-export type CreateDependencies = Pick<IntentDependencies, 'intents' | 'bankAccounts' | 'provider' | 'clock'>;
+export interface CreateDependencies
+  extends Pick<IntentDependencies, 'intents' | 'bankAccounts' | 'provider' | 'clock'> {
+  /** How long a new intent may be authorized (configuration; see docs/expiry.md). */
+  intentLifetimeMs: number;
+}
 
 export async function createIntent(
   deps: CreateDependencies,
@@ -49,7 +53,8 @@ export async function prepareIntent(
     state,
     ...(bankAccount ? { bankAccount } : {}),
   });
-  const now = timestamp(deps.clock);
+  const createdAt = deps.clock.now();
+  const now = createdAt.toISOString();
   const intent: ConnectionIntent = {
     id,
     accountId: principal.accountId,
@@ -62,6 +67,7 @@ export async function prepareIntent(
     authorizationUrl,
     ...(test ? { test: true } : {}),
     ...(bankAccount ? { bankAccountId: bankAccount.id } : {}),
+    expiresAt: expiresAtFor(createdAt.getTime(), deps.intentLifetimeMs),
     oauth: { state, codeVerifier },
   };
   return intent;

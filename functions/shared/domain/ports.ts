@@ -23,7 +23,10 @@ export interface IntentStore {
   get(id: string): Promise<ConnectionIntent | undefined>;
   /** Writes a new intent; fails if the id exists. */
   create(intent: ConnectionIntent): Promise<void>;
-  /** Records `claim` if the intent is `created` and holds no claim that is live at `now` (epoch ms). */
+  /**
+   * Records `claim` if the intent is `created`, holds no claim that is live at `now` (epoch ms) and
+   * its lifetime has not ended at `now`: an expired intent can never be claimed.
+   */
   claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent>;
   /** Saves (or replaces) the grant, if `claimId` still holds the intent. */
   saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent>;
@@ -31,6 +34,22 @@ export interface IntentStore {
   releaseClaim(id: string, claimId: string): Promise<void>;
   /** Moves the intent to a final status and drops claim, grant and PKCE material. */
   finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void>;
+  /**
+   * Moves the intent to `failed` with `EXPIRED` if it is `created`, its lifetime ended at `now`
+   * (epoch ms) at the latest and no claim on it is live at `now`; drops claim, grant and PKCE
+   * material, and records `updatedBy` and, as `updatedAt`, the moment it expired (see asSeenAt).
+   */
+  expire(id: string, now: number, updatedBy: string): Promise<void>;
+}
+
+/** What the expiry sweeper needs: the intents that are due, and the expiry write. */
+export interface ExpiryStore extends Pick<IntentStore, 'expire'> {
+  /**
+   * The ids of the intents still `created` whose lifetime ended by `now`, read from an index and so
+   * eventually consistent (the expiry write checks the intent itself), a page of at most `pageSize`
+   * at a time, oldest first within each part of the index and every part in turn.
+   */
+  dueForExpiry(now: number, pageSize: number): AsyncIterable<string[]>;
 }
 
 export type IntentOutcome =
@@ -133,12 +152,35 @@ export interface RateLimitStore {
   hit(accountId: string, budget: string, windowStart: number, limit: number): Promise<boolean>;
 }
 
+/** The periods after which the amount spent under a payment consent resets. */
+export type PaymentConsentPeriod = 'daily' | 'weekly' | 'fortnightly' | 'monthly' | 'yearly';
+
+/**
+ * A payment consent's limits, as the intent holds them: they travel to the bank in the payment
+ * consent's RFC 9396 authorization detail, and the grant must carry them back unchanged.
+ */
+export interface PaymentConsentLimits {
+  /** The consent's name shown to the user. */
+  name?: string;
+  period: PaymentConsentPeriod;
+  /** The most the consent may be used for within one period: a string of cents, e.g. "50000". */
+  totalAmount?: string;
+}
+
+/** One RFC 9396 authorization detail as a bank granted it. */
+export interface GrantedAuthorizationDetail {
+  readonly type: string;
+  readonly [member: string]: unknown;
+}
+
 export interface AuthorizationRequest {
   test: boolean;
   type: IntentType;
   state: string;
   /** The bank account a payment consent is for. */
   bankAccount?: BankAccount;
+  /** A payment consent's limits, shown to the user at the bank. */
+  limits?: PaymentConsentLimits;
 }
 
 export interface RedeemRequest {
@@ -148,9 +190,65 @@ export interface RedeemRequest {
   codeVerifier: string;
   /** For a payment consent: the bank account the consent must be for. */
   bankAccount?: BankAccount;
+  /** For a payment consent with limits: the grant must carry exactly these back. */
+  limits?: PaymentConsentLimits;
   /** The token request's whole budget (see TimeBudget.grantSaveReserveMs for what it leaves). */
   signal: AbortSignal;
 }
+
+/** A decoupled authorization (OpenID CIBA, poll mode): the bank asks the user on a device of theirs. */
+export interface DecoupledAuthorizationRequest {
+  test: boolean;
+  type: IntentType;
+  /** The user's identifier at the bank. */
+  loginHint: string;
+  /** A short text shown both to the user at the bank and by the client, so they can tell the two belong together. */
+  bindingMessage?: string;
+  /** The bank account a payment consent is for. */
+  bankAccount?: BankAccount;
+  limits?: PaymentConsentLimits;
+  /** The request's budget; without it, the provider's own request budget within the invocation's. */
+  signal?: AbortSignal;
+}
+
+export interface DecoupledAuthorizationStarted {
+  /** The bank's handle of the request, which each poll sends; as secret as a code. */
+  authReqId: string;
+  /** How long the bank keeps the request open. */
+  expiresInSeconds: number;
+  /** How long to wait between polls (the bank's `interval`, 5 when it names none). */
+  intervalSeconds: number;
+}
+
+export interface DecoupledPollRequest {
+  test: boolean;
+  type: IntentType;
+  authReqId: string;
+  /** The interval in force: the one the start answered, or the last `slow_down` raised. */
+  intervalSeconds: number;
+  bankAccount?: BankAccount;
+  limits?: PaymentConsentLimits;
+  /**
+   * The poll's whole budget, sized as a code's redemption is: the poll that finds the request approved
+   * uses it up at the bank, so an answer lost on the way leaves the outcome unknown.
+   */
+  signal: AbortSignal;
+}
+
+/** One poll's outcome. Anything else throws as redeemCode does. */
+export type DecoupledPollOutcome =
+  /** The user has not answered yet; poll again after `intervalSeconds`. */
+  | { status: 'pending'; intervalSeconds: number }
+  /** Polled too soon: the bank raised the interval (by 5 s); wait `intervalSeconds` from now on. */
+  | { status: 'slow_down'; intervalSeconds: number }
+  /** Approved, and the grant covers what the intent type needs; the request is now used up. */
+  | {
+      status: 'approved';
+      accessToken: string;
+      authorizationDetails?: readonly GrantedAuthorizationDetail[];
+    }
+  | { status: 'denied'; providerError: 'access_denied' }
+  | { status: 'expired'; providerError: 'expired_token' };
 
 /** An Open Banking provider, chosen per call by the intent's `test` flag. */
 export interface OpenBankingProvider {
@@ -164,13 +262,34 @@ export interface OpenBankingProvider {
    * reached the bank, or the bank failed before redeeming it) or ProviderOutcomeUnknownError (the
    * code was sent and no readable answer came back in time).
    */
-  redeemCode(request: RedeemRequest): Promise<{ accessToken: string }>;
+  redeemCode(request: RedeemRequest): Promise<{
+    accessToken: string;
+    /** RFC 9396: what the user consented to, when the provider says. */
+    authorizationDetails?: readonly GrantedAuthorizationDetail[];
+  }>;
   /** The accounts the user selected for the grant behind `accessToken`. */
   listSelectedAccounts(request: {
     test: boolean;
     accessToken: string;
     signal: AbortSignal;
   }): Promise<ProviderAccount[]>;
+  /**
+   * Starts a decoupled authorization at the bank. Throws ProviderRejectedError when the bank refuses
+   * the request itself (e.g. `unknown_user_id` for a login hint it does not know), and
+   * ProviderUnavailableError when it cannot be reached, fails or does not answer in time (a request it
+   * may have started then expires unpolled).
+   */
+  startDecoupledAuthorization?(
+    request: DecoupledAuthorizationRequest,
+  ): Promise<DecoupledAuthorizationStarted>;
+  /**
+   * Polls a decoupled authorization once. Throws as redeemCode does: ProviderRejectedError (e.g.
+   * `invalid_grant` for a request the bank no longer knows or that was collected already, or a grant
+   * that covers less than asked), ProviderUnavailableError (the poll never reached the bank, or it
+   * failed before answering) or ProviderOutcomeUnknownError (no readable answer in time: the bank may
+   * have handed out, and used up, an approval).
+   */
+  pollDecoupledAuthorization?(request: DecoupledPollRequest): Promise<DecoupledPollOutcome>;
 }
 
 export interface IntentDependencies {

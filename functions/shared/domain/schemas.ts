@@ -110,6 +110,11 @@ export const connectionIntentSchema = z.object({
   authorizationUrl: z.url(),
   test: z.boolean().optional(),
   bankAccountId: nonEmptyString.optional(),
+  /**
+   * Internal: when the intent may no longer be authorized (docs/expiry.md). Absent only on intents
+   * written before intents expired; those never expire.
+   */
+  expiresAt: isoTimestamp.optional(),
   // Internal: never leaves the service (see toIntentResponse).
   oauth: z.object({ state: nonEmptyString, codeVerifier: nonEmptyString }).optional(),
   claim: intentClaimSchema.optional(),

@@ -10,6 +10,23 @@ import { logger } from '../observability/logger';
 /** OAuth error codes that mean the user's authorization is not (or no longer) valid. */
 const REJECTED_AUTHORIZATION = new Set(['invalid_grant', 'access_denied']);
 
+/**
+ * CIBA §13: refusals of a backchannel authentication request that the same request cannot overcome
+ * (an unknown user, a binding message or authorization details the bank will not take). Refusals that
+ * mean our own registration is wrong (`invalid_client`, `unauthorized_client`, `invalid_scope`) stay
+ * with the bank failures: an operator fixes them, and the client's request was fine.
+ */
+const REFUSED_BACKCHANNEL_REQUEST = new Set([
+  'access_denied',
+  'expired_login_hint_token',
+  'invalid_authorization_details',
+  'invalid_binding_message',
+  'invalid_request',
+  'invalid_user_code',
+  'missing_user_code',
+  'unknown_user_id',
+]);
+
 /** Socket error codes raised before a request leaves this process: the bank never saw it. */
 const NOT_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -20,7 +37,8 @@ const NOT_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export type ProviderOperation = 'discovery' | 'token' | 'accounts';
+/** `token` is any request that may use up a grant: a code's redemption, a decoupled request's poll. */
+export type ProviderOperation = 'discovery' | 'token' | 'accounts' | 'backchannel';
 
 /**
  * Why a request to the bank failed, in an operator's words. `refused`, `dns` and `tls` mean the
@@ -45,6 +63,13 @@ export function classifyProviderError(
   operation: ProviderOperation,
 ): ProviderRejectedError | ProviderUnavailableError | ProviderOutcomeUnknownError {
   if (error instanceof oauth.ResponseBodyError && REJECTED_AUTHORIZATION.has(error.error)) {
+    return new ProviderRejectedError(error.error);
+  }
+  if (
+    error instanceof oauth.ResponseBodyError &&
+    operation === 'backchannel' &&
+    REFUSED_BACKCHANNEL_REQUEST.has(error.error)
+  ) {
     return new ProviderRejectedError(error.error);
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError && operation === 'accounts') {

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import * as z from 'zod';
 import { ProviderRejectedError, ProviderUnavailableError, ServiceUnavailableError } from '../domain/errors';
+import type { DecoupledAuthorizationStarted, DecoupledPollOutcome } from '../domain/ports';
 import { type ProviderAccount, providerAccountSchema } from '../domain/schemas';
 import { invocationSignal } from '../invocation-scope';
 import { logger } from '../observability/logger';
@@ -34,6 +35,11 @@ export interface RedeemedGrant {
 }
 
 const accountsSchema = z.array(providerAccountSchema);
+
+/** CIBA §7.3: without an `interval` in the bank's answer, a client waits 5 seconds between polls. */
+const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+/** CIBA §11 (as RFC 8628 §3.5): `slow_down` raises the interval by 5 seconds for every later poll. */
+const SLOW_DOWN_STEP_SECONDS = 5;
 
 /** One Quartz configuration (live or test): a confidential OAuth 2.0 client with PKCE S256. */
 export class QuartzClient {
@@ -103,6 +109,91 @@ export class QuartzClient {
       if (isClientAuthenticationFailure(error)) this.settings.onClientAuthenticationFailure?.();
       throw classifyProviderError(error, 'token');
     }
+  }
+
+  /**
+   * Starts a decoupled authorization (OpenID CIBA, poll mode) for the user the bank knows as
+   * `loginHint`. A bank that refuses the request itself throws ProviderRejectedError with its error
+   * code; any failure to get an answer is a ProviderUnavailableError (a request the bank may have
+   * started without our hearing of it expires unpolled).
+   */
+  async startDecoupled(
+    request: {
+      loginHint: string;
+      scope: string;
+      bindingMessage?: string;
+      authorizationDetails?: Record<string, unknown>[];
+    },
+    signal?: AbortSignal,
+  ): Promise<DecoupledAuthorizationStarted> {
+    const as = await this.discover();
+    if (!as.backchannel_authentication_endpoint) {
+      throw new ProviderUnavailableError('The bank offers no decoupled authorization.');
+    }
+    const clientAuth = oauth.ClientSecretBasic(await this.readClientSecret());
+    const parameters = new URLSearchParams({ login_hint: request.loginHint, scope: request.scope });
+    if (request.bindingMessage !== undefined) parameters.set('binding_message', request.bindingMessage);
+    if (request.authorizationDetails) {
+      parameters.set('authorization_details', JSON.stringify(request.authorizationDetails));
+    }
+    try {
+      const response = await oauth.backchannelAuthenticationRequest(
+        as,
+        this.client,
+        clientAuth,
+        parameters,
+        this.requestOptions(signal),
+      );
+      const started = await oauth.processBackchannelAuthenticationResponse(as, this.client, response);
+      return {
+        authReqId: started.auth_req_id,
+        expiresInSeconds: started.expires_in,
+        intervalSeconds: started.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      };
+    } catch (error) {
+      if (isClientAuthenticationFailure(error)) this.settings.onClientAuthenticationFailure?.();
+      throw classifyProviderError(error, 'backchannel');
+    }
+  }
+
+  /**
+   * Polls a decoupled authorization once. `signal` is the poll's whole budget, as for a code: the
+   * poll that finds the request approved uses it up at the bank, so a poll whose answer is not heard
+   * leaves the outcome unknown (ProviderOutcomeUnknownError). An approval without `requiredScope` is
+   * refused like a rejected code.
+   */
+  async pollDecoupled(
+    authReqId: string,
+    requiredScope: string,
+    intervalSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<DecoupledPollOutcome> {
+    const as = await this.discover();
+    const clientAuth = oauth.ClientSecretBasic(await this.readClientSecret());
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const response = await oauth.backchannelAuthenticationGrantRequest(
+        as,
+        this.client,
+        clientAuth,
+        authReqId,
+        this.requestOptions(signal),
+      );
+      tokens = await oauth.processBackchannelAuthenticationGrantResponse(as, this.client, response);
+    } catch (error) {
+      const unfinished = unfinishedOutcome(error, intervalSeconds);
+      if (unfinished) return unfinished;
+      if (isClientAuthenticationFailure(error)) this.settings.onClientAuthenticationFailure?.();
+      throw classifyProviderError(error, 'token');
+    }
+    if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(requiredScope)) {
+      throw new ProviderRejectedError('insufficient_scope');
+    }
+    return {
+      status: 'approved',
+      accessToken: tokens.access_token,
+      ...(tokens.authorization_details ? { authorizationDetails: tokens.authorization_details } : {}),
+    };
   }
 
   async listSelectedAccounts(accessToken: string, signal?: AbortSignal): Promise<ProviderAccount[]> {
@@ -178,6 +269,23 @@ export class QuartzClient {
     const budget = AbortSignal.timeout(this.settings.timeoutMs ?? TIME_BUDGET.providerRequestTimeoutMs);
     const invocation = invocationSignal();
     return invocation ? AbortSignal.any([invocation, budget]) : budget;
+  }
+}
+
+/** The answers of a poll that say the user has not approved (yet): each an outcome, not a failure. */
+function unfinishedOutcome(error: unknown, intervalSeconds: number): DecoupledPollOutcome | undefined {
+  if (!(error instanceof oauth.ResponseBodyError)) return undefined;
+  switch (error.error) {
+    case 'authorization_pending':
+      return { status: 'pending', intervalSeconds };
+    case 'slow_down':
+      return { status: 'slow_down', intervalSeconds: intervalSeconds + SLOW_DOWN_STEP_SECONDS };
+    case 'access_denied':
+      return { status: 'denied', providerError: 'access_denied' };
+    case 'expired_token':
+      return { status: 'expired', providerError: 'expired_token' };
+    default:
+      return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EXPIRED } from '../domain/intent-expiry';
 import type { IntentPosition } from '../domain/intent-page';
-import type { IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
+import type { ExpiryStore, IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
 import {
   type ConnectionIntent,
   connectionIntentSchema,
@@ -11,15 +12,37 @@ import { conditionally, type RepositoryOptions } from './repository-options';
 import {
   ACCOUNT_TIMELINE_INDEX,
   accountTimelinePartition,
+  dueBefore,
+  EXPIRY_INDEX,
+  EXPIRY_SHARDS,
+  expiryPartition,
   INTENT_TIMELINE_PREFIX,
+  intentExpiryKey,
+  intentIdOf,
   intentKey,
   intentTimelineKey,
   withoutTableAttributes,
 } from './table-keys';
 
 const HELD_BY_CLAIM = '#claim.#claimId = :claimId AND #status = :created';
+const NO_LIVE_CLAIM = '(attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)';
+const WITHIN_LIFETIME = '(attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)';
 
-export class IntentRepository implements IntentStore, IntentListStore {
+/**
+ * What a final write (authorized, failed, expired) removes: the claim, the grant (it may hold an
+ * access token), the PKCE verifier and state, and the expiry index keys, which takes the intent
+ * out of the sweeper's index.
+ */
+const DROPPED_WHEN_FINAL = '#claim, #grant, #oauth, #expiryPk, #expirySk';
+const DROPPED_WHEN_FINAL_NAMES = {
+  '#claim': 'claim',
+  '#grant': 'grant',
+  '#oauth': 'oauth',
+  '#expiryPk': EXPIRY_INDEX.partitionKey,
+  '#expirySk': EXPIRY_INDEX.sortKey,
+};
+
+export class IntentRepository implements IntentStore, IntentListStore, ExpiryStore {
   constructor(private readonly options: RepositoryOptions) {}
 
   async get(id: string): Promise<ConnectionIntent | undefined> {
@@ -34,8 +57,15 @@ export class IntentRepository implements IntentStore, IntentListStore {
       this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          // The index keys list the intent under its account; they never change after this.
-          Item: { ...intentKey(intent.id), ...intentTimelineKey(intent), entity: 'intent', ...intent },
+          // The timeline keys list the intent under its account and never change after this; the
+          // expiry keys hold it in the expiry index until it is authorized, fails or expires.
+          Item: {
+            ...intentKey(intent.id),
+            ...intentTimelineKey(intent),
+            ...(intent.expiresAt ? intentExpiryKey({ id: intent.id, expiresAt: intent.expiresAt }) : {}),
+            entity: 'intent',
+            ...intent,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -73,14 +103,85 @@ export class IntentRepository implements IntentStore, IntentListStore {
     return { items, ...(more && last ? { next: { createdAt: last.createdAt, id: last.id } } : {}) };
   }
 
+  /**
+   * The lifetime is compared as text: `expiresAt` and `:nowTimestamp` are ISO 8601 timestamps of one
+   * length. (`#expiresAt` names the intent's own attribute at the top level and the claim's inside
+   * `#claim`; the claim's is epoch ms, compared with `:now`.) An intent without `expiresAt` was
+   * written before intents expired and never expires.
+   */
   async claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent> {
     return this.update(id, {
       UpdateExpression: 'SET #claim = :claim',
-      ConditionExpression:
-        '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)',
+      ConditionExpression: `#status = :created AND ${NO_LIVE_CLAIM} AND ${WITHIN_LIFETIME}`,
       ExpressionAttributeNames: { '#claim': 'claim', '#status': 'status', '#expiresAt': 'expiresAt' },
-      ExpressionAttributeValues: { ':claim': claim, ':created': 'created', ':now': now },
+      ExpressionAttributeValues: {
+        ':claim': claim,
+        ':created': 'created',
+        ':now': now,
+        ':nowTimestamp': new Date(now).toISOString(),
+      },
     });
+  }
+
+  async expire(id: string, now: number, updatedBy: string): Promise<void> {
+    await this.update(id, {
+      // The intent was last changed when its lifetime ended, whenever this write lands (asSeenAt).
+      UpdateExpression:
+        'SET #status = :failed, #failureReason = :expired, #updatedAt = #expiresAt, #updatedBy = :updatedBy ' +
+        `REMOVE ${DROPPED_WHEN_FINAL}`,
+      ConditionExpression: `#status = :created AND ${NO_LIVE_CLAIM} AND #expiresAt <= :nowTimestamp`,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#failureReason': 'failureReason',
+        '#updatedAt': 'updatedAt',
+        '#updatedBy': 'updatedBy',
+        '#expiresAt': 'expiresAt',
+        ...DROPPED_WHEN_FINAL_NAMES,
+      },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':expired': EXPIRED,
+        ':updatedBy': updatedBy,
+        ':created': 'created',
+        ':now': now,
+        ':nowTimestamp': new Date(now).toISOString(),
+      },
+    });
+  }
+
+  /**
+   * Reads the shards of the expiry index in turn, a page of each, until every shard is read to the
+   * intents due at `now`: a long backlog in one shard never starves the others.
+   */
+  async *dueForExpiry(now: number, pageSize: number): AsyncIterable<string[]> {
+    const { indexName, partitionKey, sortKey } = EXPIRY_INDEX;
+    let open = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({
+      shard,
+      after: undefined as Record<string, unknown> | undefined,
+    }));
+    while (open.length > 0) {
+      const next: typeof open = [];
+      for (const cursor of open) {
+        const { Items = [], LastEvaluatedKey } = await this.options.client.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#pk = :pk AND #sk < :dueBefore',
+            ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+            ExpressionAttributeValues: {
+              ':pk': expiryPartition(cursor.shard),
+              ':dueBefore': dueBefore(new Date(now).toISOString()),
+            },
+            Limit: pageSize,
+            ...(cursor.after ? { ExclusiveStartKey: cursor.after } : {}),
+          }),
+        );
+        const ids = Items.flatMap((item) => (typeof item.pk === 'string' ? [intentIdOf(item.pk)] : []));
+        if (ids.length > 0) yield ids;
+        if (LastEvaluatedKey) next.push({ shard: cursor.shard, after: LastEvaluatedKey });
+      }
+      open = next;
+    }
   }
 
   async saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent> {
@@ -120,17 +221,15 @@ export class IntentRepository implements IntentStore, IntentListStore {
       UpdateExpression:
         'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
         names.map((name) => `#${name} = :${name}`).join(', ') +
-        ' REMOVE #claim, #grant, #oauth',
+        ` REMOVE ${DROPPED_WHEN_FINAL}`,
       ConditionExpression: HELD_BY_CLAIM,
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#updatedBy': 'updatedBy',
         ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
-        '#claim': 'claim',
+        ...DROPPED_WHEN_FINAL_NAMES,
         '#claimId': 'id',
-        '#grant': 'grant',
-        '#oauth': 'oauth',
       },
       ExpressionAttributeValues: {
         ':status': status,

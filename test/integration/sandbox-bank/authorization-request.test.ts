@@ -1,4 +1,6 @@
+import { QuartzProvider } from '../../../functions/shared/provider/quartz-provider';
 import { approveAtBank, BankSession } from '../../support/bank-session';
+import { bankAccount as paymentAccount } from '../../support/fixtures';
 import { CLIENT_ID, quartzClient, REDIRECT_URI, useSandboxBank } from './sandbox-bank-fixture';
 
 /** What the sandbox bank accepts at its authorization endpoint, and the pages a user goes through. */
@@ -141,6 +143,71 @@ describe('sandbox bank: authorization requests and pages', () => {
     expect(grant.authorizationDetails).toEqual([
       expect.objectContaining({ type: 'enduring_payment_consent', account_number: '12-3456-7890123-01' }),
     ]);
+  });
+
+  it("shows a payment consent's limits on the consent page and returns them unchanged in the token response", async () => {
+    // Arrange
+    const provider = new QuartzProvider({ live: sandbox.quartz, test: sandbox.quartz });
+    const bankAccount = paymentAccount({ accountNumber: '12-3456-7890123-02' });
+    const limits = { name: 'Power bill', period: 'fortnightly', totalAmount: '123456' } as const;
+    const { authorizationUrl, codeVerifier } = await provider.beginAuthorization({
+      test: true,
+      type: 'quartz-payment',
+      state: 'state-limits',
+      bankAccount,
+      limits,
+    });
+    const session = new BankSession();
+
+    // Act
+    const consent = await session.signIn(authorizationUrl, 'alice');
+    const redirect = await session.decide(consent, { decision: 'approve' });
+    const grant = await provider.redeemCode({
+      test: true,
+      type: 'quartz-payment',
+      code: redirect.code,
+      codeVerifier,
+      bankAccount,
+      limits,
+      signal: AbortSignal.timeout(30_000),
+    });
+
+    // Assert
+    expect(consent.html).toContain('<dd data-testid="consent-name">Power bill</dd>');
+    expect(consent.html).toContain('<dd data-testid="consent-amount">NZD 1,234.56</dd>');
+    expect(consent.html).toContain('<dd data-testid="consent-period">per fortnight</dd>');
+    expect(consent.html).toContain('up to <strong>NZD 1,234.56</strong> per fortnight');
+    expect(grant.authorizationDetails).toEqual([
+      {
+        type: 'enduring_payment_consent',
+        account_number: '12-3456-7890123-02',
+        name: 'Power bill',
+        period: 'fortnightly',
+        totalAmount: '123456',
+      },
+    ]);
+  });
+
+  it.each([
+    ['a negative amount', { totalAmount: '-5' }],
+    ['an amount of 13 digits', { totalAmount: '1234567890123' }],
+    ['a period the bank does not know', { period: 'hourly' }],
+    ['an empty name', { name: '' }],
+  ])('refuses a payment consent with %s', async (_case, limit) => {
+    // Arrange
+    const { authorizationUrl } = await sandbox.quartz.authorizationUrl({
+      scope: 'openid payments',
+      state: 'state-bad-limits',
+      authorizationDetails: [
+        { type: 'enduring_payment_consent', account_number: '12-3456-7890123-00', ...limit },
+      ],
+    });
+
+    // Act
+    const step = await new BankSession().navigate(authorizationUrl);
+
+    // Assert
+    expect(step).toEqual({ leftBankTo: expect.stringContaining('error=invalid_authorization_details') });
   });
 
   it('escapes request values on its pages', async () => {

@@ -23,6 +23,24 @@ describe('npm start', () => {
     await expect(fetch(stack.dynamoEndpoint)).rejects.toThrow();
   });
 
+  it('stops cleanly while its expiry sweeper runs every tenth of a second', async () => {
+    // The sweeper stops first and is waited for, so no sweep is left to fail on a closed table.
+    const stack = await startStackProcess(['--expiry-sweep-interval', '0.1']);
+
+    const code = await stack.stop('SIGINT');
+
+    expect(stack.expirySweepIntervalMs).toBe(100);
+    expect(code).toBe(0);
+    expect(stack.output()).not.toContain('The expiry sweep failed');
+  });
+
+  it.each([
+    ['--intent-lifetime', '0', '--intent-lifetime must be whole seconds from 1 to 86400'],
+    ['--expiry-sweep-interval', 'often', '--expiry-sweep-interval must be seconds from 0.1 to 3600'],
+  ])('refuses %s %s, saying why', async (flag, value, message) => {
+    await expect(startStackProcess([flag, value])).rejects.toThrow(message);
+  });
+
   it('keeps its data across a restart with --persist', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'local-data-'));
     try {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { expireDueIntents } from '../../../functions/shared/domain/expire-intents';
 import type { ConnectionIntent, ProviderAccount } from '../../../functions/shared/domain/schemas';
 import { TIME_BUDGET } from '../../../functions/shared/time-budget';
-import { bankAccount } from '../../support/fixtures';
-import type { CrashPlan, Invocation } from '../../support/in-memory-ports';
+import { bankAccount, intent as intentFixture } from '../../support/fixtures';
+import { type CrashPlan, InMemoryExpiryStore, Invocation } from '../../support/in-memory-ports';
 import {
   type Answer,
   AuthorizeScenario,
@@ -13,6 +14,7 @@ import {
   numbersOf,
   SAVINGS,
 } from './authorize-harness';
+import { sweep } from './sweep-harness';
 
 const CODE = 'code-alice-1';
 /** A second code for the same intent (the user went through the bank twice); overlaps CODE in Savings. */
@@ -189,5 +191,106 @@ describe('authorize: random interleavings and crashes of concurrent calls (fast-
     const longestRunMs = MAX_CALLS * (TIME_BUDGET.waitForWinnerMs + TIME_BUDGET.pollIntervalMs);
 
     expect(longestRunMs).toBeLessThan(TIME_BUDGET.claimLeaseMs);
+  });
+});
+
+describe('authorize and expiry: random interleavings of calls, sweeps and the end of the lifetime (fast-check)', () => {
+  /** Where the scenarios' virtual clock starts (VirtualClock's default). */
+  const START = Date.parse('2026-01-05T09:00:00.000Z');
+  const MAX_EXPIRY_CALLS = 3;
+  const MAX_CLOCK_MOVE_MS = 1_500;
+  const MAX_CLOCK_MOVES = 3;
+
+  it(
+    'sends no code to the bank once the intent expired, none twice, and leaves no secret on an expired intent',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.array(callSpec, { minLength: 1, maxLength: MAX_EXPIRY_CALLS }),
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 3_000 }),
+          fc.array(fc.integer({ min: 1, max: MAX_CLOCK_MOVE_MS }), { maxLength: MAX_CLOCK_MOVES }),
+          async (s, specs, sweeps, endInMs, clockMoves) => {
+            // Arrange: the lifetime ends somewhere among the calls, the sweeps and the clock's moves.
+            const scenario = new AuthorizeScenario(
+              intentFixture({ expiresAt: new Date(START + endInMs).toISOString() }),
+            );
+            for (const [code, accounts] of Object.entries(SELECTED)) scenario.bank.issueCode(code, accounts);
+            const { clock } = scenario;
+            const statusWhenCodeSent: string[] = [];
+
+            // Act: calls, sweeps and moves of the clock, every step of each when the scheduler says.
+            const started = specs.map((spec, index) =>
+              s.schedule(Promise.resolve(), `start #${index} ${spec.code}`).then(() =>
+                scenario.call(spec.code, {
+                  crash: spec.crash,
+                  beforeStep: (step) =>
+                    s.schedule(Promise.resolve(), `#${index} ${step}`).then(() => {
+                      if (step === 'bank.redeem') statusWhenCodeSent.push(scenario.intent.status);
+                    }),
+                  sleep: (ms) => {
+                    const wakeAt = clock.epochMs + ms;
+                    return s.schedule(Promise.resolve(), `#${index} sleep`).then(() => clock.jumpTo(wakeAt));
+                  },
+                }),
+              ),
+            );
+            const swept = Array.from({ length: sweeps }, (_, index) =>
+              s.schedule(Promise.resolve(), `sweep #${index}`).then(() => {
+                const store = new InMemoryExpiryStore(
+                  scenario.table,
+                  new Invocation({
+                    beforeStep: (step) => s.schedule(Promise.resolve(), `sweep #${index} ${step}`),
+                  }),
+                );
+                const wholeRun = {
+                  remainingMs: () => TIME_BUDGET.functionTimeoutMs,
+                  signal: new AbortController().signal,
+                };
+                return expireDueIntents({ intents: store, clock }, wholeRun);
+              }),
+            );
+            const moved = clockMoves.map((ms, index) =>
+              s
+                .schedule(Promise.resolve(), `clock +${ms} #${index}`)
+                .then(() => clock.jumpTo(clock.epochMs + ms)),
+            );
+            const calls = await s.waitFor(Promise.all(started));
+            const answers = await s.waitFor(Promise.all(calls.map((call) => call.answer)));
+            await s.waitFor(Promise.all([...swept, ...moved]));
+            // Then every claim of a dead call runs out, and the sweeper runs once more.
+            await scenario.outliveLease();
+            await sweep(scenario.table, clock);
+
+            // Assert
+            const intent = scenario.intent;
+            for (const answer of answers) expect(POSSIBLE_ANSWERS).toContain(answer);
+            // A code goes to the bank only under a live claim, and a live claim keeps the intent from expiring.
+            expect(statusWhenCodeSent.every((status) => status === 'created')).toBe(true);
+            expect(intent.status).not.toBe('created');
+            expect(intent.claim).toBeUndefined();
+            expect(intent.grant).toBeUndefined();
+            expect(intent.oauth).toBeUndefined();
+            if (intent.failureReason === 'EXPIRED') expect(answers).not.toContain('ok');
+            expectAnswersAgreeWith(
+              intent,
+              specs.map((spec, index) => ({ code: spec.code, answer: answers[index] })),
+            );
+            expectNoCodeSentAgain(scenario, specs, calls, true);
+          },
+        ),
+        { seed: 20_261_126, numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it('its calls and clock moves cannot outlast a lease, as the property assumes', () => {
+    const longestMs =
+      MAX_EXPIRY_CALLS * (TIME_BUDGET.waitForWinnerMs + TIME_BUDGET.pollIntervalMs) +
+      MAX_CLOCK_MOVES * MAX_CLOCK_MOVE_MS;
+
+    expect(longestMs).toBeLessThan(TIME_BUDGET.claimLeaseMs);
   });
 });

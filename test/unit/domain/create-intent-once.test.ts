@@ -343,6 +343,7 @@ describe('create with an idempotency key: a failed first request is not saved', 
           saveGrant: () => Promise.reject(new Error('create never saves a grant')),
           releaseClaim: () => Promise.reject(new Error('create never releases an intent')),
           finish: () => Promise.reject(new Error('create never finishes an intent')),
+          expire: () => Promise.reject(new Error('create never expires an intent')),
         },
       });
 

@@ -48,6 +48,9 @@ export const keyedBody = (overrides: Partial<CreateIntentBody> = {}): CreateInte
 /** The time an invocation has when create starts: the function timeout less the answer margin. */
 export const FULL_BUDGET_MS = TIME_BUDGET.functionTimeoutMs - TIME_BUDGET.answerMarginMs;
 
+/** The default lifetime of an intent: an hour. */
+export const INTENT_LIFETIME_MS = 3_600_000;
+
 /**
  * How a call ended, as its client sees it: the answer of a 200, the status and wire message of an
  * API error (with its Retry-After), or `crashed` when the process died and nobody answered.
@@ -90,6 +93,7 @@ export class CreateScenario {
       idempotency: new InMemoryIdempotencyStore(this.records, invocation),
       clock: this.clock,
       sleep: this.clock.sleep,
+      intentLifetimeMs: INTENT_LIFETIME_MS,
     };
     const deadline = this.clock.deadlineIn(options.remainingMs ?? FULL_BUDGET_MS);
     const outcome = outcomeOf(

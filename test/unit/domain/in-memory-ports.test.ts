@@ -82,6 +82,46 @@ describe('InMemoryIntentStore: the IntentRepository conditions', () => {
 
     await expect(intents.create(intent())).rejects.toBeInstanceOf(StateConflictError);
   });
+
+  it('claims an intent only before its lifetime ends; one without a lifetime at any time', async () => {
+    const ending = intent({ id: 'Ending1111111111111111', expiresAt: new Date(NOW).toISOString() });
+    const ageless = intent({ id: 'Ageless111111111111111' });
+    const { intents } = storesWith(ending, ageless);
+
+    await expect(intents.claim(ending.id, claim('late'), NOW)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(intents.claim(ending.id, claim('in-time'), NOW - 1)).resolves.toMatchObject({
+      claim: { id: 'in-time' },
+    });
+    await expect(intents.claim(ageless.id, claim('any'), NOW + 86_400_000)).resolves.toMatchObject({
+      claim: { id: 'any' },
+    });
+  });
+
+  it('expires a created intent only from the end of its lifetime and with no live claim', async () => {
+    const end = new Date(NOW).toISOString();
+    const free = intent({ id: 'Free111111111111111111', expiresAt: end });
+    const held = intent({ id: 'Held111111111111111111', expiresAt: end, claim: claim('other', NOW + 1) });
+    const lapsed = intent({ id: 'Lapsed1111111111111111', expiresAt: end, claim: claim('other', NOW) });
+    const done = intent({ id: 'Done111111111111111111', expiresAt: end, status: 'authorized' });
+    const ageless = intent({ id: 'Ageless111111111111111' });
+    const { intents } = storesWith(free, held, lapsed, done, ageless);
+    const expire = (id: string, now = NOW) => intents.expire(id, now, 'crn::system:intent-expiry');
+
+    await expect(expire(free.id, NOW - 1)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(expire(held.id)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(expire(done.id)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(expire(ageless.id, NOW + 86_400_000)).rejects.toBeInstanceOf(StateConflictError);
+    await expire(free.id);
+    await expire(lapsed.id);
+
+    for (const id of [free.id, lapsed.id]) {
+      const expired = await intents.get(id);
+      expect(expired).toMatchObject({ status: 'failed', failureReason: 'EXPIRED', updatedAt: end });
+      expect(expired).not.toHaveProperty('oauth');
+      expect(expired).not.toHaveProperty('claim');
+    }
+    await expect(expire(free.id)).rejects.toBeInstanceOf(StateConflictError);
+  });
 });
 
 describe('InMemoryBankAccountStore: the BankAccountRepository conditions', () => {

@@ -92,7 +92,8 @@ describe('authorize: quartz-accounts, provider accepts', () => {
 
     const [claim, grant, accounts, finish] = updates();
     expect(claim?.ConditionExpression).toBe(
-      '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)',
+      '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
+        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
     );
     const claimId = (claim?.ExpressionAttributeValues?.[':claim'] as { id: string } | undefined)?.id;
     expect(claimId).toEqual(expect.any(String));

@@ -103,6 +103,19 @@ describe('create: success', () => {
     expect(body).not.toHaveProperty('pk');
   });
 
+  it('stores when the intent stops being authorizable (an hour on), in the expiry index, and never answers it', async () => {
+    const { body } = await create(SEED_BODY);
+
+    const [stored] = storedIntents();
+    expect(stored).toMatchObject({
+      createdAt: '2022-03-31T02:56:29.713Z',
+      expiresAt: '2022-03-31T03:56:29.713Z',
+      gsi2pk: expect.stringMatching(/^EXPIRING#[0-3]$/),
+      gsi2sk: `2022-03-31T03:56:29.713Z#${body.id}`,
+    });
+    expect(JSON.stringify(body)).not.toMatch(/expiresAt|03:56|gsi2|EXPIRING/);
+  });
+
   it('uses the live issuer and leaves test out when test is false or absent', async () => {
     for (const requestBody of [
       { accountId: ACCOUNT_ID, type: 'quartz-accounts', test: false },

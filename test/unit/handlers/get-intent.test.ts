@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/get-intent/handler';
 import {
   ACCOUNT_ID,
@@ -90,6 +90,49 @@ describe('get intent', () => {
     expect(body).toMatchObject({ status: 'failed', failureReason: documented });
   });
 
+  describe('past its lifetime (the clock reads 2022-03-31T02:56:29.713Z)', () => {
+    it('answers an intent still created as failed with EXPIRED, changed when it expired, before any expiry write', async () => {
+      storeIntent(intent({ test: true, expiresAt: '2022-03-31T02:56:29.000Z' }));
+
+      const { statusCode, body } = await get();
+
+      expect(statusCode).toBe(200);
+      expect(body).toEqual({
+        id: INTENT_ID,
+        accountId: ACCOUNT_ID,
+        type: 'quartz-accounts',
+        status: 'failed',
+        failureReason: 'EXPIRED',
+        createdAt: '2022-03-31T02:56:29.713Z',
+        createdBy: OWNER_CRN,
+        updatedAt: '2022-03-31T02:56:29.000Z',
+        updatedBy: 'crn::system:intent-expiry',
+        authorizationUrl: `${LIVE_ISSUER}/auth?state=x`,
+        test: true,
+      });
+      // A read never writes.
+      expect(
+        dynamo.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.sk === 'INTENT'),
+      ).toEqual([]);
+    });
+
+    it('answers it as created while an authorization that claimed it in time still holds it', async () => {
+      const claim = { id: 'claim', codeHash: 'hash', expiresAt: Date.parse('2022-03-31T02:56:30.000Z') };
+      storeIntent(intent({ expiresAt: '2022-03-31T02:56:29.000Z', claim }));
+
+      const { body } = await get();
+
+      expect(body).toMatchObject({ status: 'created' });
+      expect(body).not.toHaveProperty('failureReason');
+    });
+
+    it('answers an intent that is not yet at its end as created', async () => {
+      storeIntent(intent({ expiresAt: '2022-03-31T02:56:29.714Z' }));
+
+      expect((await get()).body).toMatchObject({ status: 'created' });
+    });
+  });
+
   it('never answers PKCE material, a claim or a grant, whatever the item holds', async () => {
     storeIntent(
       intent({
@@ -100,7 +143,9 @@ describe('get intent', () => {
 
     const { body } = await get();
 
-    expect(JSON.stringify(body)).not.toMatch(/verifier|claim|grant|access|codeHash|"pk"|gsi1|entity/);
+    expect(JSON.stringify(body)).not.toMatch(
+      /verifier|claim|grant|access|codeHash|"pk"|gsi1|gsi2|expiresAt|entity/,
+    );
   });
 
   it("forbids another account's intent", async () => {

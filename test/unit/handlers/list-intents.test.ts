@@ -61,6 +61,26 @@ describe('list intents', () => {
     expect(body.nextPageKey).toEqual(expect.any(String));
   });
 
+  it('answers each intent as it stands now: one past its lifetime as failed with EXPIRED', async () => {
+    const [fresh, ended] = indexed(2);
+    if (!fresh || !ended) throw new Error('two intents expected');
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        intentItem({ ...fresh, expiresAt: '2022-03-31T03:56:29.713Z' }),
+        intentItem({ ...ended, expiresAt: '2022-03-31T02:56:29.713Z' }),
+      ],
+    });
+
+    const { body } = await list();
+
+    const items = body.items as Record<string, unknown>[];
+    expect(items.map((item) => [item.status, item.failureReason])).toEqual([
+      ['created', undefined],
+      ['failed', 'EXPIRED'],
+    ]);
+    expect(JSON.stringify(items)).not.toContain('expiresAt');
+  });
+
   it('leaves nextPageKey out on the last page', async () => {
     dynamo.on(QueryCommand).resolves({ Items: indexed(3).map(intentItem) });
 

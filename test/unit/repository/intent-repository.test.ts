@@ -67,7 +67,7 @@ describe('IntentRepository', () => {
     expect(await repository.get('3KVjuKW2CZCJeJVqPxwkX7')).toEqual(intent());
   });
 
-  it('claims only a created intent without a live claim, returning the new state', async () => {
+  it('claims only a created intent without a live claim whose lifetime is not over, returning the new state', async () => {
     const claim = { id: 'c1', codeHash: 'h', expiresAt: 2_000 };
     dynamo.on(UpdateCommand).resolves({ Attributes: intentItem(intent({ claim })) });
 
@@ -77,8 +77,96 @@ describe('IntentRepository', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       UpdateExpression: 'SET #claim = :claim',
       ConditionExpression:
-        '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)',
-      ExpressionAttributeValues: { ':claim': claim, ':created': 'created', ':now': 1_000 },
+        '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
+        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
+      ExpressionAttributeNames: { '#claim': 'claim', '#status': 'status', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: {
+        ':claim': claim,
+        ':created': 'created',
+        ':now': 1_000,
+        ':nowTimestamp': '1970-01-01T00:00:01.000Z',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('writes a new intent with its lifetime and the keys that hold it in the expiry index', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const expiring = intent({ expiresAt: '2022-03-31T03:56:29.713Z' });
+
+    await repository.create(expiring);
+
+    const item = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({
+      expiresAt: '2022-03-31T03:56:29.713Z',
+      gsi2pk: expect.stringMatching(/^EXPIRING#[0-3]$/),
+      gsi2sk: '2022-03-31T03:56:29.713Z#3KVjuKW2CZCJeJVqPxwkX7',
+    });
+  });
+
+  it('spreads intents over the four shards of the expiry index by their id', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    for (let index = 0; index < 64; index++) {
+      await repository.create(
+        intent({ id: `Shard${String(index).padStart(17, '1')}`, expiresAt: '2022-03-31T03:56:29.713Z' }),
+      );
+    }
+
+    const shards = new Set(dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.gsi2pk));
+    expect([...shards].sort()).toEqual(['EXPIRING#0', 'EXPIRING#1', 'EXPIRING#2', 'EXPIRING#3']);
+  });
+
+  it('writes an intent without a lifetime (made before intents expired) outside the expiry index', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await repository.create(intent());
+
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).not.toHaveProperty('gsi2pk');
+  });
+
+  it('reads the expiry index keys back as nothing', async () => {
+    dynamo.on(GetCommand).resolves({
+      Item: { ...intentItem(intent()), gsi2pk: 'EXPIRING#1', gsi2sk: '2022-03-31T03:56:29.713Z#x' },
+    });
+
+    expect(await repository.get('3KVjuKW2CZCJeJVqPxwkX7')).toEqual(intent());
+  });
+
+  it('expires only a created intent past its lifetime with no live claim, dropping what a final write drops', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: intentItem(intent({ status: 'failed' })) });
+
+    await repository.expire('3KVjuKW2CZCJeJVqPxwkX7', 1_000, 'crn::system:intent-expiry');
+
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'intents-test',
+      Key: { pk: 'INTENT#3KVjuKW2CZCJeJVqPxwkX7', sk: 'INTENT' },
+      UpdateExpression:
+        'SET #status = :failed, #failureReason = :expired, #updatedAt = #expiresAt, #updatedBy = :updatedBy ' +
+        'REMOVE #claim, #grant, #oauth, #expiryPk, #expirySk',
+      ConditionExpression:
+        '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
+        'AND #expiresAt <= :nowTimestamp',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#failureReason': 'failureReason',
+        '#updatedAt': 'updatedAt',
+        '#updatedBy': 'updatedBy',
+        '#expiresAt': 'expiresAt',
+        '#claim': 'claim',
+        '#grant': 'grant',
+        '#oauth': 'oauth',
+        '#expiryPk': 'gsi2pk',
+        '#expirySk': 'gsi2sk',
+      },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':expired': 'EXPIRED',
+        ':updatedBy': 'crn::system:intent-expiry',
+        ':created': 'created',
+        ':now': 1_000,
+        ':nowTimestamp': '1970-01-01T00:00:01.000Z',
+      },
       ReturnValues: 'ALL_NEW',
     });
   });
@@ -87,6 +175,7 @@ describe('IntentRepository', () => {
     ['claim', () => repository.claim('i', { id: 'c', codeHash: 'h', expiresAt: 1 }, 0)],
     ['saveGrant', () => repository.saveGrant('i', 'c', { codeHash: 'h' })],
     ['releaseClaim', () => repository.releaseClaim('i', 'c')],
+    ['expire', () => repository.expire('i', 0, 'crn::system:intent-expiry')],
     [
       'finish',
       () =>
@@ -117,12 +206,16 @@ describe('IntentRepository', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       UpdateExpression:
         'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
-        '#authorizedCodeHash = :authorizedCodeHash, #bankAccountIds = :bankAccountIds REMOVE #claim, #grant, #oauth',
+        '#authorizedCodeHash = :authorizedCodeHash, #bankAccountIds = :bankAccountIds ' +
+        'REMOVE #claim, #grant, #oauth, #expiryPk, #expirySk',
       ConditionExpression: '#claim.#claimId = :claimId AND #status = :created',
       ExpressionAttributeNames: expect.objectContaining({
         '#authorizedCodeHash': 'authorizedCodeHash',
         '#bankAccountIds': 'bankAccountIds',
         '#oauth': 'oauth',
+        // The expiry index keys: a finished intent leaves the sweeper's index.
+        '#expiryPk': 'gsi2pk',
+        '#expirySk': 'gsi2sk',
       }),
       ExpressionAttributeValues: expect.objectContaining({
         ':status': 'authorized',
@@ -214,5 +307,70 @@ describe('IntentRepository.listByAccount', () => {
       gsi1pk: `ACCOUNT#${ACCOUNT_ID}`,
       gsi1sk: 'INTENT#2022-03-31T02:56:29.713Z#3KVjuKW2CZCJeJVqPxwkX7',
     });
+  });
+});
+
+describe('IntentRepository.dueForExpiry', () => {
+  const NOW = Date.parse('2026-01-05T09:00:00.000Z');
+  const keys = (id: string, shard: number) => ({
+    pk: `INTENT#${id}`,
+    sk: 'INTENT',
+    gsi2pk: `EXPIRING#${shard}`,
+    gsi2sk: `2026-01-05T08:00:00.000Z#${id}`,
+  });
+  const collect = async (pages: AsyncIterable<string[]>) => {
+    const all: string[][] = [];
+    for await (const page of pages) all.push(page);
+    return all;
+  };
+
+  it('queries each shard of the expiry index up to the intents due at `now`, a page at a time', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await collect(repository.dueForExpiry(NOW, 25));
+
+    const inputs = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.ExpressionAttributeValues?.[':pk'])).toEqual([
+      'EXPIRING#0',
+      'EXPIRING#1',
+      'EXPIRING#2',
+      'EXPIRING#3',
+    ]);
+    expect(inputs[0]).toEqual({
+      TableName: 'intents-test',
+      IndexName: 'gsi2',
+      KeyConditionExpression: '#pk = :pk AND #sk < :dueBefore',
+      ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
+      ExpressionAttributeValues: { ':pk': 'EXPIRING#0', ':dueBefore': '2026-01-05T09:00:00.000Z$' },
+      Limit: 25,
+    });
+  });
+
+  it('hands out the intent ids, then the next page of each shard that has more, in turn', async () => {
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'EXPIRING#0' } })
+      .resolvesOnce({ Items: [keys('A', 0)], LastEvaluatedKey: keys('A', 0) })
+      .resolves({ Items: [keys('B', 0)] });
+    dynamo
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'EXPIRING#2' } })
+      .resolves({ Items: [keys('C', 2), keys('D', 2)] });
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'EXPIRING#1' } }).resolves({ Items: [] });
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'EXPIRING#3' } }).resolves({ Items: [] });
+
+    const pages = await collect(repository.dueForExpiry(NOW, 2));
+
+    expect(pages).toEqual([['A'], ['C', 'D'], ['B']]);
+    const shard0 = dynamo
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.ExpressionAttributeValues?.[':pk'] === 'EXPIRING#0');
+    expect(shard0[1]?.ExclusiveStartKey).toEqual(keys('A', 0));
+  });
+
+  it('puts every intent due at `now` below the bound, and every later one above it', () => {
+    const bound = '2026-01-05T09:00:00.000Z$';
+    expect('2026-01-05T09:00:00.000Z#zzzzzzzzzzzzzzzzzzzzzz' < bound).toBe(true);
+    expect('2026-01-05T08:59:59.999Z#A' < bound).toBe(true);
+    expect('2026-01-05T09:00:00.001Z#1' < bound).toBe(false);
   });
 });

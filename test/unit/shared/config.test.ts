@@ -1,4 +1,4 @@
-import { loadConfig, loadPublisherConfig } from '../../../functions/shared/config';
+import { loadConfig, loadPublisherConfig, loadSweeperConfig } from '../../../functions/shared/config';
 
 const complete = {
   TABLE_NAME: 'intents',
@@ -52,6 +52,26 @@ describe('loadConfig', () => {
 
   it('refuses a plain page-key secret too short to be a key', () => {
     expect(() => loadConfig({ ...complete, PAGE_KEY_SECRET: 'short' })).toThrow('PAGE_KEY_SECRET');
+  });
+
+  it('gives an intent an hour to live unless INTENT_LIFETIME_SECONDS says otherwise', () => {
+    expect(loadConfig(complete).intentLifetimeSeconds).toBe(3_600);
+    expect(loadConfig({ ...complete, INTENT_LIFETIME_SECONDS: '5' }).intentLifetimeSeconds).toBe(5);
+    expect(loadConfig({ ...complete, INTENT_LIFETIME_SECONDS: '86400' }).intentLifetimeSeconds).toBe(86_400);
+    expect(loadConfig({ ...complete, INTENT_LIFETIME_SECONDS: '' }).intentLifetimeSeconds).toBe(3_600);
+  });
+
+  it.each(['0', '-5', '1.5', 'an hour', '86401'])('refuses an intent lifetime of %s seconds', (value) => {
+    expect(() => loadConfig({ ...complete, INTENT_LIFETIME_SECONDS: value })).toThrow(
+      'Invalid configuration, check these environment variables: INTENT_LIFETIME_SECONDS',
+    );
+  });
+});
+
+describe('loadSweeperConfig', () => {
+  it('needs the table name only, not the bank', () => {
+    expect(loadSweeperConfig({ TABLE_NAME: 'intents' })).toEqual({ tableName: 'intents' });
+    expect(() => loadSweeperConfig({})).toThrow('TABLE_NAME');
   });
 });
 

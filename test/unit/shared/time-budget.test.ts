@@ -1,4 +1,8 @@
-import { TIME_BUDGET } from '../../../functions/shared/time-budget';
+import {
+  expiryBoundMs,
+  LOCAL_EXPIRY_SWEEP_INTERVAL_MS,
+  TIME_BUDGET,
+} from '../../../functions/shared/time-budget';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../../lib/service-function';
 
 /** Every timing derives from one budget; these are the relations that keep an answer before each deadline. */
@@ -38,5 +42,22 @@ describe('the time budget of one invocation', () => {
     expect(budget.waitForIdempotentRequestMs).toBeGreaterThanOrEqual(budget.providerRequestTimeoutMs);
     expect(budget.waitForIdempotentRequestMs).toBeLessThan(budget.functionTimeoutMs - budget.answerMarginMs);
     expect(budget.pollIntervalMs).toBeLessThan(budget.waitForIdempotentRequestMs);
+  });
+
+  it('ends each expiry sweep before the next starts, with room for a page of writes in every run', () => {
+    expect(budget.functionTimeoutMs).toBeLessThan(budget.expirySweepIntervalMs);
+    expect(budget.expirySweepReserveMs).toBeGreaterThanOrEqual(
+      budget.dynamoAttemptTimeoutMs * budget.dynamoMaxAttempts,
+    );
+    expect(budget.expirySweepReserveMs).toBeLessThan(budget.functionTimeoutMs - budget.answerMarginMs);
+    expect(LOCAL_EXPIRY_SWEEP_INTERVAL_MS).toBeLessThan(budget.expirySweepIntervalMs);
+  });
+
+  it('bounds how long an ended intent keeps its secrets: one lease, one schedule interval and one run', () => {
+    expect(expiryBoundMs(budget)).toBe(
+      budget.claimLeaseMs + budget.expirySweepIntervalMs + budget.functionTimeoutMs,
+    );
+    // docs/expiry.md and the README state it as 105 seconds after the lifetime ends.
+    expect(expiryBoundMs(budget)).toBe(105_000);
   });
 });

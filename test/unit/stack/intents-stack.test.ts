@@ -43,6 +43,8 @@ describe('table', () => {
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'gsi2pk', AttributeType: 'S' },
+        { AttributeName: 'gsi2sk', AttributeType: 'S' },
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -51,7 +53,7 @@ describe('table', () => {
     });
   });
 
-  it("has one index, of an account's intents in time order, projecting every attribute", () => {
+  it("has two indexes: an account's intents in time order (every attribute), and intents by expiry (keys only)", () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -61,6 +63,14 @@ describe('table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
@@ -72,9 +82,9 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly one per route, on Node.js 24 and arm64', () => {
-    // One per route, and the publisher of events (test/unit/stack/event-publishing.test.ts).
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+  it('are exactly one per route, the expiry sweeper and the publisher of events, on Node.js 24 and arm64', () => {
+    // The sweeper: test/unit/stack/intent-expiry.test.ts; the publisher: test/unit/stack/event-publishing.test.ts.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
     expect(ROUTES).toHaveLength(6);
     for (const route of ROUTES) {
       expect(resource(template, functionIdOf(route.id)).Properties).toMatchObject({
@@ -122,6 +132,16 @@ describe('functions', () => {
     }
   });
 
+  it('ship the expiry sweeper as a bundle of its own, with the AWS SDK inside', () => {
+    const metadata = template.toJSON().Resources.ExpireIntentsFunction.Metadata as Record<string, string>;
+    const directory = path.join(assembly.directory, metadata['aws:asset:path'] as string);
+
+    const bundle = readFileSync(path.join(directory, 'index.mjs'), 'utf8');
+    expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
+    expect(bundle).toContain('expiry sweep');
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+
   it('read the table name and the Quartz settings from the stack props', () => {
     const shared = {
       TABLE_NAME: { Ref: tableId() },
@@ -137,7 +157,8 @@ describe('functions', () => {
     };
 
     expect(resource(template, functionIdOf('CreateIntent')).Properties.Environment).toEqual({
-      Variables: shared,
+      // Only create gives an intent its lifetime (an hour unless the stack is told otherwise).
+      Variables: { ...shared, INTENT_LIFETIME_SECONDS: '3600' },
     });
     expect(resource(template, functionIdOf('AuthorizeIntent')).Properties.Environment).toEqual({
       Variables: {

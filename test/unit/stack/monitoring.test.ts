@@ -104,14 +104,22 @@ describe('alarms', () => {
         'BankAccountConnectionIntents-TableThrottles',
         'BankAccountConnectionIntents-EventsDeadLetters',
         'BankAccountConnectionIntents-EventsIteratorAge',
+        // The expiry sweeper's (lib/intent-expiry.ts, test/unit/stack/intent-expiry.test.ts).
+        'BankAccountConnectionIntents-ExpireIntents-FunctionErrors',
+        'BankAccountConnectionIntents-ExpireIntents-NotRunning',
       ].sort(),
     );
   });
 
-  it('each notify the alarm topic when they fire and when they recover, and stay quiet without traffic', () => {
+  it('each notify the alarm topic when they fire and when they recover', () => {
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
+    }
+  });
+
+  it('stay quiet without traffic, all but the one that watches for a sweeper that stopped running', () => {
+    for (const alarm of alarms().filter((each) => !each.AlarmName?.endsWith('-NotRunning'))) {
       expect(alarm.TreatMissingData).toBe('notBreaching');
       expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       for (const { period } of metricsOf(alarm)) expect(period).toBe(300);
