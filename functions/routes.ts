@@ -12,7 +12,7 @@ import type { RouteDefinition } from './shared/http/route-definition';
  * stack wires API Gateway, the functions and their grants from it, the local API routes with it,
  * the SAM events, the OpenAPI document and the tests are built from it. Never imported by a handler.
  */
-export const ROUTES = [
+const ENTRIES = [
   createIntentRoute,
   authorizeIntentRoute,
   getIntentRoute,
@@ -21,5 +21,6 @@ export const ROUTES = [
   listBankAccountsRoute,
 ] as const satisfies readonly RouteDefinition[];
 
-export type Route = RouteDefinition;
-export type RouteId = (typeof ROUTES)[number]['id'];
+export type RouteId = (typeof ENTRIES)[number]['id'];
+export type Route = RouteDefinition & { id: RouteId };
+export const ROUTES: readonly Route[] = ENTRIES;

@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { authorizeIntentRoute as authorizeRoute } from '../../../functions/authorize/route';
 import { buildHandler } from '../../../functions/create/handler';
-import { ROUTES } from '../../../functions/routes';
+import { createIntentRoute as createRoute } from '../../../functions/create/route';
 import {
   AuthorizationInProgressError,
   BadRequestError,
@@ -62,7 +63,6 @@ function outcomeValues(lines: EmfLine[]): Record<string, unknown> {
 
 const dimensionsOf = (line: EmfLine) => line._aws.CloudWatchMetrics[0]?.Dimensions[0] ?? [];
 
-const [createRoute, authorizeRoute] = ROUTES;
 const answer = (error: unknown) => toErrorResponse(error, 'req-1');
 const ok: APIGatewayProxyResult = { statusCode: 200, body: '{}' };
 
