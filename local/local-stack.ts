@@ -15,6 +15,7 @@ import { BankAccountRepository } from '../functions/shared/repository/bank-accou
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
+import { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY } from './demo-account';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, localApiHandler } from './local-api';
 import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
@@ -23,13 +24,7 @@ import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** The seed page's example account, so its example body works as it is. */
-export const DEMO_ACCOUNT_ID = 'uooxSens6ykJaim1Cu1Q55';
-/**
- * The API key the files in events/ carry, stored by every local stack for the demo account. It is
- * public on purpose and only ever valid on a local stack.
- */
-export const SAM_EVENTS_API_KEY = 'local-only-key-for-the-sam-events';
+export { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY };
 export const LOCAL_TABLE_NAME = 'bank-account-connection-intents';
 
 export interface LocalStackOptions {

@@ -21,7 +21,7 @@ export interface RouteRequestSchemas {
   /** The `{name}` segments of the path, each a string (API Gateway hands them over as such). */
   path: z.ZodObject<Record<string, z.ZodString>>;
   /** Strict: an unknown parameter is a 400 naming it. Absent: the route does not read its query string. */
-  query?: z.ZodType<Record<string, string | undefined>>;
+  query?: z.ZodObject;
   /** The JSON body. Absent: any body is a 400 (a GET). */
   body?: z.ZodType;
 }
