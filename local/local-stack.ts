@@ -14,6 +14,7 @@ import { ApiKeyRepository } from '../functions/shared/repository/api-key-reposit
 import { BankAccountRepository } from '../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
+import { apiReferencePages } from './api-reference';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
 import { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY } from './demo-account';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
@@ -144,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         routes: ROUTES,
         handlers: await loadHandlers(bundles),
         pages: [
+          apiReferencePages(ROUTES),
           callbackPage({
             apiUrl: () => apiUrl,
             apiKey,
