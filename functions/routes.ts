@@ -1,52 +1,26 @@
-/**
- * The one route table: the CDK stack wires API Gateway from it, the local API routes with it, and
- * the SAM events are checked against it.
- */
-export interface Route {
-  /** Stable name; the CDK construct id of the route's function is `${id}Function`. */
-  id: string;
-  method: 'GET' | 'POST';
-  /** API Gateway resource path; `{name}` segments are path parameters. */
-  path: string;
-  /** Folder under functions/ whose handler.ts exports `handler`. */
-  handlerDir: string;
-}
+import { authorizeIntentRoute } from './authorize/route';
+import { createIntentRoute } from './create/route';
+import { getBankAccountRoute } from './get-bank-account/route';
+import { getIntentRoute } from './get-intent/route';
+import { listBankAccountsRoute } from './list-bank-accounts/route';
+import { listIntentsRoute } from './list-intents/route';
+import type { RouteDefinition } from './shared/http/route-definition';
 
-export const ROUTES = [
-  {
-    id: 'CreateIntent',
-    method: 'POST',
-    path: '/api/bank-account-connection-intents',
-    handlerDir: 'create',
-  },
-  {
-    id: 'AuthorizeIntent',
-    method: 'POST',
-    path: '/api/bank-account-connection-intents/{bankAccountConnectionIntentId}/authorize',
-    handlerDir: 'authorize',
-  },
-  {
-    id: 'GetIntent',
-    method: 'GET',
-    path: '/api/bank-account-connection-intents/{bankAccountConnectionIntentId}',
-    handlerDir: 'get-intent',
-  },
-  {
-    id: 'ListIntents',
-    method: 'GET',
-    path: '/api/accounts/{accountId}/bank-account-connection-intents',
-    handlerDir: 'list-intents',
-  },
-  {
-    id: 'GetBankAccount',
-    method: 'GET',
-    path: '/api/bank-accounts/{bankAccountId}',
-    handlerDir: 'get-bank-account',
-  },
-  {
-    id: 'ListBankAccounts',
-    method: 'GET',
-    path: '/api/accounts/{accountId}/bank-accounts',
-    handlerDir: 'list-bank-accounts',
-  },
-] as const satisfies readonly Route[];
+/**
+ * The one route table: each entry lives beside its handler (`functions/<folder>/route.ts`, so a
+ * function's bundle holds its own route only) and says everything the rest derives from it. The CDK
+ * stack wires API Gateway, the functions and their grants from it, the local API routes with it,
+ * the SAM events, the OpenAPI document and the tests are built from it. Never imported by a handler.
+ */
+const ENTRIES = [
+  createIntentRoute,
+  authorizeIntentRoute,
+  getIntentRoute,
+  listIntentsRoute,
+  getBankAccountRoute,
+  listBankAccountsRoute,
+] as const satisfies readonly RouteDefinition[];
+
+export type RouteId = (typeof ENTRIES)[number]['id'];
+export type Route = RouteDefinition & { id: RouteId };
+export const ROUTES: readonly Route[] = ENTRIES;

@@ -1,11 +1,15 @@
-import { ROUTES } from '../functions/routes';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ROUTES, type Route, type RouteId } from '../functions/routes';
+import type { TableAccess } from '../functions/shared/http/route-definition';
 import {
-  ACCOUNT_TIMELINE_INDEX,
-  KEY_PREFIXES,
-  type KeyPrefix,
-} from '../functions/shared/repository/table-keys';
+  ITEM_KINDS,
+  type ItemKind,
+  TABLE_INDEXES,
+  type TableIndex,
+} from '../functions/shared/repository/item-kinds';
+import type { KeyPrefix } from '../functions/shared/repository/table-keys';
 
-export type RouteId = (typeof ROUTES)[number]['id'];
+export type { RouteId };
 
 type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
 
@@ -27,96 +31,86 @@ export interface RouteAccess {
   /** Only a function that redeems codes at the token endpoint needs the Quartz client secrets. */
   readsQuartzClientSecrets: boolean;
   /** Only a function that answers by page needs the secret page keys are signed with. */
-  signsPageKeys?: boolean;
+  signsPageKeys: boolean;
 }
 
-const { intent, bankAccount, account, apiKey, rateLimit, idempotency } = KEY_PREFIXES;
+const prefixesOf = (kinds: readonly ItemKind[]): KeyPrefix[] =>
+  [...new Set(kinds.map((kind) => ITEM_KINDS[kind].partitionPrefix))].sort();
 
 /**
- * Least privilege per route, from the DynamoDB commands its code path sends and the kinds of item
- * they touch. Kept beside the route table rather than in it, because functions/ knows nothing of IAM.
+ * The least-privilege grants of a function that touches the table as `access` says: one per
+ * DynamoDB action, limited by `dynamodb:LeadingKeys` to the partitions of the kinds of item it names;
+ * a query of an index is granted on the index alone, within the index's own partitions, and only
+ * for items the index holds. Usable for any function of the stack, not only a route's.
  */
-export const ROUTE_ACCESS: Readonly<Record<RouteId, RouteAccess>> = {
-  // Reads the API key and a payment's bank account, counts the request, puts the new intent.
-  // With an idempotency key: reads, claims and completes its record, and reads the intent bound to
-  // it. Building the authorization URL needs only the client id, not the secret.
-  CreateIntent: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount, intent, idempotency] },
-      { actions: ['dynamodb:PutItem'], keyPrefixes: [intent, idempotency] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit, idempotency] },
-    ],
-    readsQuartzClientSecrets: false,
-  },
-  // Reads the API key and the intent, counts the request, claims/saves/finishes the intent, puts the
-  // connected bank accounts and their number items (under the account), marks a payment consent.
-  AuthorizeIntent: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, intent, bankAccount, account] },
-      { actions: ['dynamodb:PutItem'], keyPrefixes: [bankAccount, account] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [intent, bankAccount, rateLimit] },
-    ],
-    readsQuartzClientSecrets: true,
-  },
-  // Reads the API key and the intent, counts the request.
-  GetIntent: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, intent] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
-    ],
-    readsQuartzClientSecrets: false,
-  },
-  // Reads the API key, counts the request, queries the account's partition of the index of intents
-  // (which holds intents only), and signs the next page's key.
-  ListIntents: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
-      { actions: ['dynamodb:Query'], keyPrefixes: [account], index: ACCOUNT_TIMELINE_INDEX.indexName },
-    ],
-    readsQuartzClientSecrets: false,
-    signsPageKeys: true,
-  },
-  // Reads the API key and the bank account, counts the request.
-  GetBankAccount: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
-    ],
-    readsQuartzClientSecrets: false,
-  },
-  // Reads the API key, counts the request, queries the account's partition for its bank account
-  // number items, then reads each bank account.
-  ListBankAccounts: {
-    table: [
-      { actions: ['dynamodb:GetItem'], keyPrefixes: [apiKey, bankAccount] },
-      { actions: ['dynamodb:UpdateItem'], keyPrefixes: [rateLimit] },
-      { actions: ['dynamodb:Query'], keyPrefixes: [account] },
-    ],
-    readsQuartzClientSecrets: false,
-  },
-};
+export function tableGrants(access: TableAccess): TableGrant[] {
+  const grants: TableGrant[] = [];
+  const add = (action: TableAction, kinds: readonly ItemKind[] | undefined) => {
+    if (kinds?.length) grants.push({ actions: [action], keyPrefixes: prefixesOf(kinds) });
+  };
+  add('dynamodb:GetItem', access.get);
+  add('dynamodb:PutItem', access.put);
+  add('dynamodb:UpdateItem', access.update);
+  const queries = new Map<TableIndex | undefined, ItemKind[]>();
+  for (const { items, index } of access.query ?? [])
+    queries.set(index, [...(queries.get(index) ?? []), items]);
+  for (const [index, kinds] of queries) {
+    if (index === undefined) {
+      add('dynamodb:Query', kinds);
+      continue;
+    }
+    const { indexName, partitionPrefix, holds } = TABLE_INDEXES[index];
+    const strangers = kinds.filter((kind) => !(holds as readonly ItemKind[]).includes(kind));
+    if (strangers.length > 0) throw new Error(`The ${index} index holds no ${strangers.join(', ')} items`);
+    grants.push({ actions: ['dynamodb:Query'], keyPrefixes: [partitionPrefix], index: indexName });
+  }
+  return grants;
+}
+
+/**
+ * A route's access: what its own entry says, plus what the shared chain does for every route that
+ * takes an API key (reads the key) and counts against a rate-limit budget (updates its counter).
+ */
+export function routeAccess(route: Route): RouteAccess {
+  const chain = {
+    get: route.roles.length > 0 ? (['apiKey'] as const) : [],
+    update: route.rateLimitBudget ? (['rateLimitCounter'] as const) : [],
+  };
+  return {
+    table: tableGrants({
+      get: [...chain.get, ...(route.table.get ?? [])],
+      put: route.table.put ?? [],
+      update: [...(route.table.update ?? []), ...chain.update],
+      query: route.table.query ?? [],
+    }),
+    readsQuartzClientSecrets: route.readsQuartzClientSecrets,
+    signsPageKeys: route.signsPageKeys,
+  };
+}
+
+/** Every route's access by route id, as the stack grants it. */
+export const ROUTE_ACCESS = Object.fromEntries(
+  ROUTES.map((route) => [route.id, routeAccess(route)]),
+) as Readonly<Record<RouteId, RouteAccess>>;
 
 /** The ARN a grant is for: the table's, or its index's (`<table ARN>/index/<name>`). */
 export const grantResourceArn = (tableArn: string, grant: TableGrant): string =>
   grant.index ? `${tableArn}/index/${grant.index}` : tableArn;
 
-/**
- * The access of one route; fails synth for a route added to the route table without deciding its
- * permissions here, and for an entry whose route no longer exists.
- */
-export function routeAccess(routeId: string): RouteAccess {
-  const routeIds = new Set<string>(ROUTES.map((route) => route.id));
-  const stale = Object.keys(ROUTE_ACCESS).filter((id) => !routeIds.has(id));
-  if (stale.length > 0) {
-    throw new Error(
-      `lib/route-access.ts names routes that functions/routes.ts no longer has: ${stale.join(', ')}`,
-    );
-  }
-  if (!Object.hasOwn(ROUTE_ACCESS, routeId)) {
-    throw new Error(
-      `Route ${routeId} has no entry in lib/route-access.ts: give it its least-privilege access`,
-    );
-  }
-  return ROUTE_ACCESS[routeId as RouteId];
-}
+/** The IAM statements of the grants on the table whose ARN is given. */
+export const tablePolicyStatements = (
+  tableArn: string,
+  grants: readonly TableGrant[],
+): iam.PolicyStatement[] =>
+  grants.map(
+    (grant) =>
+      new iam.PolicyStatement({
+        actions: [...grant.actions],
+        resources: [grantResourceArn(tableArn, grant)],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': grant.keyPrefixes.map((prefix) => `${prefix}*`),
+          },
+        },
+      }),
+  );

@@ -1,6 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -8,7 +7,7 @@ import { ROUTES, type Route } from '../functions/routes';
 import { addContractGatewayResponses } from './contract-gateway-responses';
 import { acknowledgeGuardRule, GUARD_RULES } from './policy-checks';
 import type { QuartzSettings } from './quartz-settings';
-import { grantResourceArn, routeAccess } from './route-access';
+import { routeAccess, tablePolicyStatements } from './route-access';
 import { LOG_RETENTION, ServiceFunction } from './service-function';
 import type { ServiceState } from './service-state';
 import { StackPart } from './stack-part';
@@ -100,7 +99,7 @@ export class ServiceApi extends StackPart {
   }
 
   private addRoute(route: Route, state: ServiceState, environment: Record<string, string>): RouteEndpoint {
-    const access = routeAccess(route.id);
+    const access = routeAccess(route);
     const { live, test } = state.quartzClientSecrets;
     const fn = new ServiceFunction(this, `${route.id}Function`, {
       handlerDir: route.handlerDir,
@@ -114,18 +113,8 @@ export class ServiceApi extends StackPart {
       },
       logEncryptionKey: state.encryptionKey,
     });
-    for (const grant of access.table) {
-      fn.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [...grant.actions],
-          resources: [grantResourceArn(state.table.tableArn, grant)],
-          conditions: {
-            'ForAllValues:StringLike': {
-              'dynamodb:LeadingKeys': grant.keyPrefixes.map((prefix) => `${prefix}*`),
-            },
-          },
-        }),
-      );
+    for (const statement of tablePolicyStatements(state.table.tableArn, access.table)) {
+      fn.role.addToPolicy(statement);
     }
     if (access.readsQuartzClientSecrets) {
       live.grantRead(fn);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import type { Route } from '../functions/routes';
 import { HANDLER_BUNDLING } from '../lib/bundling-options';
 import type { ProxyHandler } from './local-api';
 
@@ -15,7 +14,7 @@ import type { ProxyHandler } from './local-api';
 export async function bundleHandlers(
   root: string,
   buildDir: string,
-  routes: readonly Pick<Route, 'id' | 'handlerDir'>[],
+  routes: readonly { readonly id: string; readonly handlerDir: string }[],
 ): Promise<Record<string, string>> {
   await build({
     entryPoints: routes.map((route) => ({

@@ -16,7 +16,9 @@ import { ApiKeyRepository } from '../functions/shared/repository/api-key-reposit
 import { IntentRepository } from '../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../functions/shared/services';
 import { LOCAL_EXPIRY_SWEEP_INTERVAL_MS, PUBLISHER_BUDGET } from '../functions/shared/time-budget';
+import { apiReferencePages } from './api-reference';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
+import { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY } from './demo-account';
 import { EVENTS_PATH, eventsPage } from './events-page';
 import { EXPIRY_SWEEPER_BUNDLE, startExpirySweeper } from './expiry-sweeper';
 import { bundleHandlers, loadHandler, loadHandlers } from './handler-bundles';
@@ -36,13 +38,7 @@ import { requireTableIndexes } from './table-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** The seed page's example account, so its example body works as it is. */
-export const DEMO_ACCOUNT_ID = 'uooxSens6ykJaim1Cu1Q55';
-/**
- * The API key the files in events/ carry, stored by every local stack for the demo account. It is
- * public on purpose and only ever valid on a local stack.
- */
-export const SAM_EVENTS_API_KEY = 'local-only-key-for-the-sam-events';
+export { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY };
 export const LOCAL_TABLE_NAME = 'bank-account-connection-intents';
 export const LOCAL_EVENT_BUS_NAME = 'bank-account-connection-intents-local';
 
@@ -197,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...routeBundles
     } = bundles;
     const pages: LocalPage[] = [
+      apiReferencePages(ROUTES),
       startPage({ api: pageApi, accountId: DEMO_ACCOUNT_ID }),
       callbackPage({ api: pageApi, intents: new IntentRepository(repository) }),
     ];

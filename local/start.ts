@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { intentLifetimeSecondsSchema } from '../functions/shared/config';
+import { OPENAPI_PATH, REFERENCE_PATH } from './api-reference';
 import { engineFromEnvironment, parseEngine } from './local-dynamodb';
 import { type LocalStack, startLocalStack } from './local-stack';
 import { SAM_ENV_FILE, writeSamEnvFile } from './sam-env';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   console.log(`
 Bank Account Connection Intents, running locally${persistDir ? ` (data in ${persistDir})` : ' (data in memory)'}
 
-  API            ${stack.apiUrl}
+  API            ${stack.apiUrl}   (reference ${stack.apiUrl}${REFERENCE_PATH}, OpenAPI ${stack.apiUrl}${OPENAPI_PATH})
   Start page     ${stack.startUrl}
   Account id     ${stack.accountId}
   API key        ${stack.apiKey}   (account-owner, name ${stack.apiKeyName})

@@ -1,24 +1,15 @@
-import { bankAccountListSchema } from '../shared/domain/bank-account-view';
-import { type NoQuery, noQuerySchema } from '../shared/domain/query-schemas';
 import { listBankAccounts } from '../shared/domain/read-bank-accounts';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
+import { listBankAccountsRoute } from './route';
 
 /** GET /api/accounts/{accountId}/bank-accounts */
-export const listBankAccountsAction: RouteAction<undefined, NoQuery> = ({
+export const listBankAccountsAction: RouteAction<typeof listBankAccountsRoute> = ({
   pathParameters,
   principal,
   services,
-}) => listBankAccounts(services, principal, pathParameters.accountId ?? '');
+}) => listBankAccounts(services, principal, pathParameters.accountId);
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
-  apiHandler(
-    {
-      rateLimitBudget: 'list-bank-accounts',
-      querySchema: noQuerySchema,
-      responseSchema: bankAccountListSchema,
-      action: listBankAccountsAction,
-    },
-    options,
-  );
+  apiHandler(listBankAccountsRoute, listBankAccountsAction, options);
 
 export const handler = buildHandler();

@@ -1,25 +1,16 @@
-import { intentPageSchema } from '../shared/domain/intent-page';
-import { type ListIntentsQuery, listIntentsQuerySchema } from '../shared/domain/query-schemas';
 import { listIntents } from '../shared/domain/read-intents';
 import { type ApiHandlerOptions, apiHandler, type RouteAction } from '../shared/http/api-handler';
+import { listIntentsRoute } from './route';
 
 /** GET /api/accounts/{accountId}/bank-account-connection-intents?pageKey=… */
-export const listIntentsAction: RouteAction<undefined, ListIntentsQuery> = ({
+export const listIntentsAction: RouteAction<typeof listIntentsRoute> = ({
   query,
   pathParameters,
   principal,
   services,
-}) => listIntents(services, principal, pathParameters.accountId ?? '', query);
+}) => listIntents(services, principal, pathParameters.accountId, query);
 
 export const buildHandler = (options?: ApiHandlerOptions) =>
-  apiHandler(
-    {
-      rateLimitBudget: 'list-intents',
-      querySchema: listIntentsQuerySchema,
-      responseSchema: intentPageSchema,
-      action: listIntentsAction,
-    },
-    options,
-  );
+  apiHandler(listIntentsRoute, listIntentsAction, options);
 
 export const handler = buildHandler();

@@ -1,24 +1,12 @@
 import * as fc from 'fast-check';
-import * as z from 'zod';
-import { ROUTES, type Route } from '../../functions/routes';
-import {
-  bankAccountListSchema,
-  bankAccountViewSchema,
-} from '../../functions/shared/domain/bank-account-view';
-import { intentPageSchema } from '../../functions/shared/domain/intent-page';
-import { intentViewSchema } from '../../functions/shared/domain/intent-view';
-import { listIntentsQuerySchema, noQuerySchema } from '../../functions/shared/domain/query-schemas';
-import {
-  authorizeIntentBodySchema,
-  createIntentBodySchema,
-  intentResponseSchema,
-} from '../../functions/shared/domain/schemas';
+import type * as z from 'zod';
+import { ROUTES, type Route, type RouteId } from '../../functions/routes';
 import { bodyRecipes } from './hostile-bodies';
 import { apiKeyValue, contentTypeValue, junkHeaders, repeated } from './hostile-headers';
 import { pathParametersRecipe } from './hostile-paths';
 import { queryRecipes } from './hostile-queries';
 
-export type RouteId = (typeof ROUTES)[number]['id'];
+export type { RouteId };
 
 /** One account the requests are sent into: its owner key and a resource of each kind. */
 export interface WorldAccount {
@@ -45,7 +33,7 @@ export interface ValidRequest {
   query?: Record<string, string>;
 }
 
-/** What the suite needs to know about a route beyond its entry in the route table. */
+/** What the suite reads of a route: its schemas, from its entry, and how to make a valid request. */
 export interface RouteContract {
   /**
    * The body the route accepts: a request whose body parses is a valid one. Null for a route that
@@ -73,85 +61,93 @@ const code = fc.oneof(
 );
 
 /**
- * One entry per route of the route table (the type makes a missing one a compile error): a new
- * route is covered by adding its entry here.
+ * The caller's own value for a parameter or field the routes name, so that a route's example
+ * request (its entry's `example`) becomes a valid request of any account of the world.
  */
-export const ROUTE_CONTRACTS = {
-  CreateIntent: {
-    bodySchema: createIntentBodySchema,
-    answerSchema: intentResponseSchema,
-    valid: (caller) =>
-      fc
-        .oneof(
-          fc.record(
-            {
-              accountId: fc.constant(caller.accountId),
-              type: fc.constant('quartz-accounts'),
-              test: fc.boolean(),
-            },
-            { requiredKeys: ['accountId', 'type'] },
-          ),
-          fc.constantFrom(
-            {
-              accountId: caller.accountId,
-              type: 'quartz-payment',
-              bankAccountId: caller.bankAccountIds.live,
-            },
-            {
-              accountId: caller.accountId,
-              type: 'quartz-payment',
-              bankAccountId: caller.bankAccountIds.live,
-              test: false,
-            },
-            {
-              accountId: caller.accountId,
-              type: 'quartz-payment',
-              bankAccountId: caller.bankAccountIds.test,
-              test: true,
-            },
-          ),
-        )
-        .map((body) => ({ body })),
-  },
-  AuthorizeIntent: {
-    bodySchema: authorizeIntentBodySchema,
-    answerSchema: z.strictObject({}),
-    valid: (caller) =>
-      code.map((value) => ({
-        body: { code: value },
-        pathParameters: { bankAccountConnectionIntentId: caller.intentId },
-      })),
-  },
-  GetIntent: {
-    bodySchema: null,
-    querySchema: noQuerySchema,
-    answerSchema: intentViewSchema,
-    valid: (caller) =>
-      fc.constant({ body: undefined, pathParameters: { bankAccountConnectionIntentId: caller.intentId } }),
-  },
-  ListIntents: {
-    bodySchema: null,
-    querySchema: listIntentsQuerySchema,
-    answerSchema: intentPageSchema,
-    // The first page: a page key is only valid as the service signed it.
-    valid: (caller) => fc.constant({ body: undefined, pathParameters: { accountId: caller.accountId } }),
-  },
-  GetBankAccount: {
-    bodySchema: null,
-    querySchema: noQuerySchema,
-    answerSchema: bankAccountViewSchema,
-    valid: (caller) =>
-      fc
-        .constantFrom(caller.bankAccountIds.live, caller.bankAccountIds.test)
-        .map((bankAccountId) => ({ body: undefined, pathParameters: { bankAccountId } })),
-  },
-  ListBankAccounts: {
-    bodySchema: null,
-    querySchema: noQuerySchema,
-    answerSchema: bankAccountListSchema,
-    valid: (caller) => fc.constant({ body: undefined, pathParameters: { accountId: caller.accountId } }),
-  },
-} satisfies Record<RouteId, RouteContract>;
+const OWN_VALUES: Record<string, (caller: WorldAccount) => string> = {
+  accountId: (caller) => caller.accountId,
+  bankAccountConnectionIntentId: (caller) => caller.intentId,
+  bankAccountId: (caller) => caller.bankAccountIds.live,
+};
+
+function ownValues<T extends Record<string, unknown>>(values: T, caller: WorldAccount): T {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, OWN_VALUES[name]?.(caller) ?? value]),
+  ) as T;
+}
+
+/** The route's example request, sent by `caller`: its ids and account put in. */
+const fromExample =
+  (route: Route) =>
+  (caller: WorldAccount): fc.Arbitrary<ValidRequest> =>
+    fc.constant({
+      body: route.example.body ? ownValues(route.example.body, caller) : undefined,
+      ...(route.example.pathParameters
+        ? { pathParameters: ownValues(route.example.pathParameters, caller) }
+        : {}),
+      ...(route.example.query ? { query: route.example.query } : {}),
+    });
+
+/**
+ * Richer valid requests than a route's example, where its input has more than one valid form. A
+ * route without an entry here is sent its example.
+ */
+const VALID_REQUESTS: Partial<Record<RouteId, RouteContract['valid']>> = {
+  CreateIntent: (caller) =>
+    fc
+      .oneof(
+        fc.record(
+          {
+            accountId: fc.constant(caller.accountId),
+            type: fc.constant('quartz-accounts'),
+            test: fc.boolean(),
+          },
+          { requiredKeys: ['accountId', 'type'] },
+        ),
+        fc.constantFrom(
+          {
+            accountId: caller.accountId,
+            type: 'quartz-payment',
+            bankAccountId: caller.bankAccountIds.live,
+          },
+          {
+            accountId: caller.accountId,
+            type: 'quartz-payment',
+            bankAccountId: caller.bankAccountIds.live,
+            test: false,
+          },
+          {
+            accountId: caller.accountId,
+            type: 'quartz-payment',
+            bankAccountId: caller.bankAccountIds.test,
+            test: true,
+          },
+        ),
+      )
+      .map((body) => ({ body })),
+  AuthorizeIntent: (caller) =>
+    code.map((value) => ({
+      body: { code: value },
+      pathParameters: { bankAccountConnectionIntentId: caller.intentId },
+    })),
+  GetBankAccount: (caller) =>
+    fc
+      .constantFrom(caller.bankAccountIds.live, caller.bankAccountIds.test)
+      .map((bankAccountId) => ({ body: undefined, pathParameters: { bankAccountId } })),
+};
+
+/** Every route of the route table: its schemas from its entry, its valid requests as above. */
+export const ROUTE_CONTRACTS = Object.fromEntries(
+  ROUTES.map((route): [RouteId, RouteContract] => [
+    route.id,
+    {
+      bodySchema: route.request.body ?? null,
+      ...(route.request.query ? { querySchema: route.request.query } : {}),
+      answerSchema: route.answer.schema,
+      valid: VALID_REQUESTS[route.id] ?? fromExample(route),
+    },
+  ]),
+) as Record<RouteId, RouteContract>;
 
 export const routeById = (id: RouteId): Route => {
   const route = ROUTES.find((candidate) => candidate.id === id);

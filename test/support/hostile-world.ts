@@ -11,6 +11,7 @@ import { KEY_PREFIXES } from '../../functions/shared/repository/table-keys';
 import { createDocumentClient } from '../../functions/shared/services';
 import type { World, WorldAccount } from './hostile-requests';
 import type { LocalStackSummary } from './local-stack-process';
+import { documentedAnswer } from './service-client';
 
 /**
  * Accounts beyond the stack's demo account. Each account has 200 requests a minute per operation,
@@ -85,13 +86,14 @@ async function createIntent(
   stack: LocalStackSummary,
   owner: { accountId: string; ownerKey: string },
 ): Promise<string> {
-  const response = await fetch(`${stack.apiUrl}/api/bank-account-connection-intents`, {
+  const url = `${stack.apiUrl}/api/bank-account-connection-intents`;
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': owner.ownerKey },
     body: JSON.stringify({ accountId: owner.accountId, type: 'quartz-accounts', test: true }),
   });
-  const body = (await response.json()) as { id?: string };
-  if (response.status !== 200 || !body.id) throw new Error(`creating an intent answered ${response.status}`);
+  const { status, body } = await documentedAnswer<{ id?: string }>('POST', url, response);
+  if (status !== 200 || !body.id) throw new Error(`creating an intent answered ${status}`);
   return body.id;
 }
 

@@ -6,6 +6,7 @@ import { BankAccountRepository } from '../../functions/shared/repository/bank-ac
 import { IntentRepository } from '../../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../../functions/shared/services';
 import type { LocalStackSummary } from './local-stack-process';
+import { openApiValidator } from './openapi-validator';
 
 export interface ApiAnswer<Body = Record<string, unknown>> {
   status: number;
@@ -13,7 +14,29 @@ export interface ApiAnswer<Body = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** Calls the running local API over HTTP and reads its table directly, for assertions. */
+/**
+ * The answer of the local API as a test sees it, once checked against the OpenAPI document: a status
+ * the request's operation does not document, or a body or header that does not match it, fails the
+ * test that received it.
+ */
+export async function documentedAnswer<Body>(
+  method: string,
+  url: string,
+  response: Response,
+): Promise<ApiAnswer<Body>> {
+  const text = await response.text();
+  openApiValidator().assertDocumented(method, url, {
+    status: response.status,
+    headers: response.headers,
+    body: text,
+  });
+  return { status: response.status, body: JSON.parse(text) as Body, headers: response.headers };
+}
+
+/**
+ * Calls the running local API over HTTP and reads its table directly, for assertions. Every answer
+ * is checked against the OpenAPI document.
+ */
 export class ServiceClient {
   readonly intents: IntentRepository;
   readonly bankAccounts: BankAccountRepository;
@@ -65,8 +88,8 @@ export class ServiceClient {
   }
 
   async get<Body = Record<string, unknown>>(path: string, apiKey = this.apiKey): Promise<ApiAnswer<Body>> {
-    const response = await fetch(`${this.stack.apiUrl}${path}`, { headers: { 'x-api-key': apiKey } });
-    return { status: response.status, body: (await response.json()) as Body, headers: response.headers };
+    const url = `${this.stack.apiUrl}${path}`;
+    return documentedAnswer('GET', url, await fetch(url, { headers: { 'x-api-key': apiKey } }));
   }
 
   createIntent(body: Record<string, unknown>): Promise<ApiAnswer> {
@@ -78,16 +101,13 @@ export class ServiceClient {
   }
 
   async post(path: string, body: unknown, apiKey = this.apiKey): Promise<ApiAnswer> {
-    const response = await fetch(`${this.stack.apiUrl}${path}`, {
+    const url = `${this.stack.apiUrl}${path}`;
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
       body: JSON.stringify(body),
     });
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown>,
-      headers: response.headers,
-    };
+    return documentedAnswer('POST', url, response);
   }
 
   /** The sandbox bank's counters (`GET /sandbox/stats`). */

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildHandler as buildAuthorize } from '../../functions/authorize/handler';
+import { authorizeIntentRoute } from '../../functions/authorize/route';
 import { buildHandler as buildCreate } from '../../functions/create/handler';
+import { createIntentRoute } from '../../functions/create/route';
 import type { ServiceConfig } from '../../functions/shared/config';
 import { systemClock } from '../../functions/shared/domain/clock';
 import { issueApiKey } from '../../functions/shared/domain/manage-api-keys';
@@ -15,6 +17,8 @@ import { type SandboxBankProcess, spawnSandboxBank } from '../../local/sandbox-b
 import type { BankFaults } from '../../local/sandbox-bank/faults';
 import { approveAtBank } from './bank-session';
 import { apiEvent, type ParsedResponse, parse } from './fixtures';
+import { answerOf } from './hostile-transports';
+import { openApiValidator } from './openapi-validator';
 import { startTableFaultProxy, type TableFaultProxy } from './table-fault-proxy';
 
 const TABLE = 'intents-fault-matrix';
@@ -109,14 +113,24 @@ export function useRealPeers(): RealPeers {
     if (!state || !direct) throw new Error('the peers are not running: use them inside a test');
     return { ...state, direct };
   };
-  const invoke = async (handler: ProxyHandler, event: APIGatewayProxyEvent, remainingMs: number) => {
+  const invoke = async (
+    operationId: string,
+    handler: ProxyHandler,
+    event: APIGatewayProxyEvent,
+    remainingMs: number,
+  ) => {
     const deadline = Date.now() + remainingMs;
     const context = {
       awsRequestId: 'fault-matrix',
       functionName: 'fault-matrix',
       getRemainingTimeInMillis: () => deadline - Date.now(),
     } as Context;
-    return parse(await handler(event, context));
+    const result = await handler(event, context);
+    // Each fault's answer, 5xx included, must be one the OpenAPI document describes.
+    const problems = openApiValidator().violationsOf(operationId, answerOf(result));
+    if (problems.length > 0)
+      throw new Error(`An answer the OpenAPI document does not describe:\n${problems.join('\n')}`);
+    return parse(result);
   };
   const create: RealPeers['create'] = (body = {}, services = current().services) => {
     const { apiKey } = current();
@@ -125,7 +139,12 @@ export function useRealPeers(): RealPeers {
       headers: { 'X-Api-Key': apiKey },
       body: { accountId: ACCOUNT_ID, type: 'quartz-accounts', test: true, ...body },
     });
-    return invoke(buildCreate({ services: () => services }), event, TIME_BUDGET.functionTimeoutMs);
+    return invoke(
+      createIntentRoute.id,
+      buildCreate({ services: () => services }),
+      event,
+      TIME_BUDGET.functionTimeoutMs,
+    );
   };
   const authorize: RealPeers['authorize'] = (intentId, code, options = {}) => {
     const { services, apiKey } = current();
@@ -136,7 +155,12 @@ export function useRealPeers(): RealPeers {
       body: { code },
     });
     const handler = buildAuthorize({ services: () => services });
-    return invoke(handler, event, options.remainingMs ?? TIME_BUDGET.functionTimeoutMs);
+    return invoke(
+      authorizeIntentRoute.id,
+      handler,
+      event,
+      options.remainingMs ?? TIME_BUDGET.functionTimeoutMs,
+    );
   };
   return {
     get bank() {

@@ -15,6 +15,9 @@ export type IntentPosition = z.infer<typeof intentPositionSchema>;
 /** One page of an account's intents; `nextPageKey` is absent on the last page. */
 export const intentPageSchema = z.strictObject({
   items: z.array(intentViewSchema).max(INTENT_PAGE_SIZE),
-  nextPageKey: z.string().optional(),
+  nextPageKey: z
+    .string()
+    .optional()
+    .meta({ description: 'Absent on the last page; else the `pageKey` of the next page (opaque).' }),
 });
 export type IntentPage = z.infer<typeof intentPageSchema>;

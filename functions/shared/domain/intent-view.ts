@@ -9,9 +9,11 @@ import { type ConnectionIntent, intentResponseSchema } from './schemas';
  */
 export const intentViewSchema = intentResponseSchema.extend({
   /** When `failed`: a documented code, never the provider's own. */
-  failureReason: failureReasonSchema.optional(),
+  failureReason: failureReasonSchema.optional().meta({ description: 'Only when `status` is `failed`.' }),
   /** When an account-information intent is `authorized`: the Bank Accounts it connected. */
-  bankAccountIds: z.array(z.string()).optional(),
+  bankAccountIds: z.array(z.string()).optional().meta({
+    description: 'Only when a `quartz-accounts` intent is `authorized`: the Bank Accounts it connected.',
+  }),
 });
 export type IntentView = z.infer<typeof intentViewSchema>;
 

@@ -11,6 +11,9 @@ export type NoQuery = z.infer<typeof noQuerySchema>;
 
 export const listIntentsQuerySchema = z.strictObject({
   /** The `nextPageKey` of the page before; absent for the first page. */
-  pageKey: z.string().min(1).max(1024).optional(),
+  pageKey: z.string().min(1).max(1024).optional().meta({
+    description:
+      'The `nextPageKey` of the page before, as it was answered; one not issued for this account and query is a 400 `pageKey is invalid`.',
+  }),
 });
 export type ListIntentsQuery = z.infer<typeof listIntentsQuerySchema>;

@@ -35,11 +35,23 @@ export const idempotencyKeySchema = z
 
 export const createIntentBodySchema = z
   .strictObject({
-    accountId: nonEmptyString,
-    type: intentTypeSchema,
-    bankAccountId: nonEmptyString.optional(),
-    test: z.boolean().optional(),
-    idempotencyKey: idempotencyKeySchema.optional(),
+    accountId: nonEmptyString.meta({ description: "The API key's account; any other is 403 Forbidden." }),
+    type: intentTypeSchema.meta({
+      description:
+        '`quartz-accounts`: connect the accounts the user picks; `quartz-payment`: an enduring payment consent on one Bank Account.',
+    }),
+    bankAccountId: nonEmptyString.optional().meta({
+      description:
+        "Required when `type` is `quartz-payment`, not allowed for `quartz-accounts` (400 naming it). A Bank Account of the same account (else 403 Forbidden) whose `test` flag equals the intent's (else 403 `LIVENESS_MISMATCH`).",
+    }),
+    test: z
+      .boolean()
+      .optional()
+      .meta({ description: "`true`: the provider's sandbox; only test Bank Accounts." }),
+    idempotencyKey: idempotencyKeySchema.optional().meta({
+      description:
+        'The same key (kept 24 hours per account) with the same request answers the first success again; with another request, 400 naming `idempotencyKey`; while the first is still running, 503 `IDEMPOTENT_REQUEST_IN_PROGRESS` with `Retry-After`.',
+    }),
   })
   .superRefine((body, ctx) => {
     if (body.type === 'quartz-payment' && body.bankAccountId === undefined) {
@@ -60,7 +72,9 @@ export const createIntentBodySchema = z
 export type CreateIntentBody = z.infer<typeof createIntentBodySchema>;
 
 export const authorizeIntentBodySchema = z.strictObject({
-  code: z.string().min(1).max(2048),
+  code: z.string().min(1).max(2048).meta({
+    description: 'The authorization code the bank returned to the redirect URI; redeemed at most once.',
+  }),
 });
 export type AuthorizeIntentBody = z.infer<typeof authorizeIntentBodySchema>;
 
@@ -162,8 +176,13 @@ export const intentResponseSchema = z.strictObject({
   type: intentTypeSchema,
   status: intentStatusSchema,
   ...audit,
-  authorizationUrl: z.string(),
-  test: z.literal(true).optional(),
-  bankAccountId: z.string().optional(),
+  authorizationUrl: z.string().meta({
+    description: "Where to send the user: the bank's authorization endpoint with this intent's request.",
+  }),
+  test: z.literal(true).optional().meta({ description: 'Present, and true, only for a sandbox intent.' }),
+  bankAccountId: z
+    .string()
+    .optional()
+    .meta({ description: 'For `quartz-payment`: the Bank Account of the consent.' }),
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type * as z from 'zod';
 import type { Deadline } from '../domain/deadline';
 import type { Principal } from '../domain/principal';
 import { parseOrBadRequest } from '../domain/validation';
@@ -12,20 +11,23 @@ import { bodySizeLimit } from './body-limit';
 import { apiKeyAuthentication, contractResponses, jsonBody, jsonResponse, noBody } from './middlewares';
 import { queryParameters } from './query-parameters';
 import type { RequestContext } from './request-log';
+import type { BodyOf, PathParametersOf, QueryOf, RouteDefinition } from './route-definition';
 import { type ProxyHandler, withinTimeBudget } from './time-budget-wrapper';
 
-export interface RouteRequest<Body, Query = undefined> {
-  body: Body;
-  /** The parsed query string; undefined for operations that take a body (they ignore it). */
-  query: Query;
-  pathParameters: Record<string, string | undefined>;
+export interface RouteRequest<R extends RouteDefinition> {
+  /** The parsed body; undefined for a route that takes none (a GET). */
+  body: BodyOf<R>;
+  /** The parsed query string; undefined for a route that does not read it (the POSTs). */
+  query: QueryOf<R>;
+  /** Each of the route's path parameters, as API Gateway decoded it ('' if it gave none). */
+  pathParameters: PathParametersOf<R>;
   principal: Principal;
   services: Services;
   /** When the answer is due; the use case passes it to what it calls. */
   deadline: Deadline;
 }
 
-export type RouteAction<Body, Query = undefined> = (request: RouteRequest<Body, Query>) => Promise<unknown>;
+export type RouteAction<R extends RouteDefinition> = (request: RouteRequest<R>) => Promise<unknown>;
 
 export interface ApiHandlerOptions {
   services?: () => Services;
@@ -33,76 +35,48 @@ export interface ApiHandlerOptions {
   budget?: TimeBudget;
 }
 
-interface OperationBase {
-  /** The rate-limit budget the operation counts against (200 a minute per account each). */
-  rateLimitBudget: string;
-  /** The zod schema of the operation's answer: every answer is parsed through it before it leaves. */
-  responseSchema: z.ZodType;
-}
-
-/** An operation that takes a JSON body (the POST routes); its query string is not read. */
-export interface BodyOperation<Body> extends OperationBase {
-  bodySchema: z.ZodType<Body>;
-  action: RouteAction<Body>;
-}
-
 /**
- * An operation that takes no body (the GET routes): a body is refused, and the query string is
- * parsed by its strict schema, so an unknown parameter is a 400 naming it.
+ * The middy chain every route shares, inside the invocation's time budget, configured by the route's
+ * entry: header normalization, contract-shaped responses and errors, API-key authentication with the
+ * route's roles and rate-limit budget, the body (JSON, or none), then the route's zod schemas, its one
+ * domain call, and its answer's schema. middy's own early timeout stays off: it would cover the
+ * handler only, while the time budget covers the whole chain.
  */
-export interface QueryOperation<Query> extends OperationBase {
-  querySchema: z.ZodType<Query>;
-  action: RouteAction<undefined, Query>;
-}
-
-/**
- * The middy chain every route shares, inside the invocation's time budget: header normalization,
- * contract-shaped responses and errors, API-key authentication, the body (JSON, or none), then the
- * route's zod schemas, its one domain call, and its answer's schema. middy's own early timeout stays
- * off: it would cover the handler only, while the time budget covers the whole chain.
- */
-export function apiHandler<Body>(operation: BodyOperation<Body>, options?: ApiHandlerOptions): ProxyHandler;
-export function apiHandler<Query>(
-  operation: QueryOperation<Query>,
-  options?: ApiHandlerOptions,
-): ProxyHandler;
-export function apiHandler<Body, Query>(
-  operation: BodyOperation<Body> | QueryOperation<Query>,
+export function apiHandler<R extends RouteDefinition>(
+  route: R,
+  action: RouteAction<R>,
   options: ApiHandlerOptions = {},
 ): ProxyHandler {
   const services = options.services ?? servicesFromEnvironment;
+  const { body: bodySchema, query: querySchema, path: pathSchema } = route.request;
+  const pathNames = Object.keys(pathSchema.shape);
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>({
     timeoutEarlyInMillis: 0,
   })
     .use(httpHeaderNormalizer())
     .use(contractResponses())
-    .use(apiKeyAuthentication(services, operation.rateLimitBudget))
+    .use(apiKeyAuthentication(services, route))
     .use(bodySizeLimit())
-    .use('bodySchema' in operation ? jsonBody() : noBody())
+    .use(bodySchema ? jsonBody() : noBody())
     .handler(async (event, context) => {
       const deadline = currentDeadline();
       if (!context.principal) throw new Error('authentication middleware did not run');
       if (!deadline) throw new Error('the handler runs outside its time budget');
-      const shared = {
-        pathParameters: event.pathParameters ?? {},
+      // API Gateway always fills the route's parameters; an event without them names no resource.
+      const given = event.pathParameters ?? {};
+      const pathParameters = Object.fromEntries(pathNames.map((name) => [name, given[name] ?? '']));
+      const result = await action({
+        pathParameters: pathParameters as PathParametersOf<R>,
         principal: context.principal,
         services: services(),
         deadline,
-      };
-      const result =
-        'bodySchema' in operation
-          ? await operation.action({
-              ...shared,
-              body: parseOrBadRequest(operation.bodySchema, event.body),
-              query: undefined,
-            })
-          : await operation.action({
-              ...shared,
-              body: undefined,
-              query: parseOrBadRequest(operation.querySchema, queryParameters(event)),
-            });
+        body: (bodySchema ? parseOrBadRequest(bodySchema, event.body) : undefined) as BodyOf<R>,
+        query: (querySchema
+          ? parseOrBadRequest(querySchema, queryParameters(event))
+          : undefined) as QueryOf<R>,
+      });
       // An answer that does not fit its schema is our bug: a 500 that shows nothing of it.
-      return jsonResponse(200, operation.responseSchema.parse(result));
+      return jsonResponse(200, route.answer.schema.parse(result));
     });
-  return withinTimeBudget(chain, options.budget ?? TIME_BUDGET);
+  return withinTimeBudget(chain, options.budget ?? TIME_BUDGET, route.id);
 }

@@ -1,9 +1,10 @@
 import type middy from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { authenticateApiKey, requireAccountOwner } from '../domain/authenticate';
+import { authenticateApiKey, requireRole } from '../domain/authenticate';
 import { BadRequestError } from '../domain/errors';
 import { enforceRateLimit } from '../domain/rate-limit';
+import type { ApiKeyRole } from '../domain/schemas';
 import type { Services } from '../services';
 import { toErrorResponse } from './error-response';
 import { type RequestContext, requestIdOf } from './request-log';
@@ -37,17 +38,20 @@ export function contractResponses(): ApiMiddleware {
 }
 
 /**
- * X-Api-Key → key record → principal (401), the role (403), then the account's rate limit for this
- * operation (429). Runs before the body is read, so these answers win over 400; a key that may not
- * call the operation never spends the owner's budget.
+ * X-Api-Key → key record → principal (401), the route's roles (403), then the account's rate limit
+ * for this operation (429). Runs before the body is read, so these answers win over 400; a key that
+ * may not call the operation never spends the owner's budget.
  */
-export function apiKeyAuthentication(services: () => Services, rateLimitBudget: string): ApiMiddleware {
+export function apiKeyAuthentication(
+  services: () => Services,
+  route: { rateLimitBudget: string; roles: readonly ApiKeyRole[] },
+): ApiMiddleware {
   return {
     before: async (request) => {
       const secret = request.event.headers?.['x-api-key'];
       const principal = await authenticateApiKey(services().apiKeys, secret);
-      requireAccountOwner(principal);
-      await enforceRateLimit(services(), principal.accountId, rateLimitBudget);
+      requireRole(principal, route.roles);
+      await enforceRateLimit(services(), principal.accountId, route.rateLimitBudget);
       request.context.principal = principal;
     },
   };

@@ -3,6 +3,7 @@ import { systemClock } from '../domain/clock';
 import { deadlineAt } from '../domain/deadline';
 import { DeadlineExceededError } from '../domain/errors';
 import { runWithDeadline } from '../invocation-scope';
+import { UNKNOWN_ROUTE } from '../observability/metrics';
 import { recordOutcome } from '../observability/record-outcome';
 import { TIME_BUDGET, type TimeBudget } from '../time-budget';
 import { toErrorResponse } from './error-response';
@@ -17,7 +18,12 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
  * is sent the signal is aborted too, so no outbound call goes on after it. One structured line per
  * request is logged here, where every answer, a timed-out one included, passes.
  */
-export function withinTimeBudget(chain: ProxyHandler, budget: TimeBudget = TIME_BUDGET): ProxyHandler {
+export function withinTimeBudget(
+  chain: ProxyHandler,
+  budget: TimeBudget = TIME_BUDGET,
+  /** The route's id (its entry in the route table), the `route` dimension of its metrics. */
+  routeId = UNKNOWN_ROUTE,
+): ProxyHandler {
   return async (event, context) => {
     const startedAt = Date.now();
     const requestId = requestIdOf(event, context);
@@ -35,7 +41,7 @@ export function withinTimeBudget(chain: ProxyHandler, budget: TimeBudget = TIME_
     try {
       const response = await Promise.race([runWithDeadline(deadline, () => chain(event, context)), timedOut]);
       logRequest(event, response, startedAt, requestId, context);
-      recordOutcome(event, response);
+      recordOutcome(routeId, response);
       return response;
     } finally {
       clearTimeout(timer);

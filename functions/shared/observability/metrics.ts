@@ -45,5 +45,5 @@ export const BANK_UNAVAILABLE_CODES: readonly string[] = [
   'PROVIDER_ERROR',
 ];
 
-/** The `route` of a request that matches no route of the table (never expected in Lambda). */
+/** The `route` of an answer of a chain built without a route (never the case in Lambda). */
 export const UNKNOWN_ROUTE = 'unknown';

@@ -1,6 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ROUTES } from '../../routes';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from './logger';
 import {
   BANK_UNAVAILABLE_CODES,
@@ -9,7 +8,6 @@ import {
   OUTCOME_METRICS,
   type OutcomeMetric,
   SERVICE_NAME,
-  UNKNOWN_ROUTE,
 } from './metrics';
 
 /**
@@ -63,14 +61,6 @@ function messageOf(response: APIGatewayProxyResult): string | undefined {
   }
 }
 
-/** The route table's id of the request's route; API Gateway names the route in `resource`. */
-export function routeIdOf(event: APIGatewayProxyEvent): string {
-  const route = ROUTES.find(
-    (candidate) => candidate.method === event.httpMethod && candidate.path === event.resource,
-  );
-  return route?.id ?? UNKNOWN_ROUTE;
-}
-
 /**
  * In Lambda, or wherever POWERTOOLS_METRICS_DISABLED says so; elsewhere (unit tests, the local
  * stack) nothing is emitted, as Powertools Tracer does outside Lambda: EMF lines would only bury the
@@ -95,13 +85,13 @@ function metricsOfProcess(): Metrics | null {
  * change the answer.
  */
 export function recordOutcome(
-  event: APIGatewayProxyEvent,
+  /** The id of the handler's own route: a function serves one route, whatever the event names. */
+  route: string,
   response: APIGatewayProxyResult,
   metrics: Metrics | null = metricsOfProcess(),
 ): void {
   if (!metrics) return;
   try {
-    const route = routeIdOf(event);
     const { values, reason } = outcomeOf(response);
     if (reason) {
       // A metric of its own: every metric of one EMF line shares its dimensions, and only this

@@ -2,6 +2,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROUTES } from '../../../functions/routes';
 import { ENGINE_VARIABLE } from '../../../local/local-dynamodb';
+import { openApiDocument } from '../../../scripts/openapi/openapi-document';
 import { useLocalStack } from '../../support/use-local-stack';
 
 const local = useLocalStack();
@@ -33,5 +34,18 @@ describe('the local stack a test fixture hands out', () => {
 
     expect(created).toMatchObject({ status: 200, body: { status: 'created' } });
     expect(authorized).toMatchObject({ status: 403, body: { message: 'Forbidden' } });
+  });
+
+  it('serves the OpenAPI document of its routes and the reference page rendered from it', async () => {
+    const document = await fetch(`${local.stack.apiUrl}/openapi.json`);
+    const reference = await fetch(`${local.stack.apiUrl}/docs`);
+
+    expect(document.status).toBe(200);
+    expect(document.headers.get('content-type')).toBe('application/json');
+    expect(await document.json()).toEqual(openApiDocument());
+    expect(reference.status).toBe(200);
+    expect(reference.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await reference.text();
+    for (const route of ROUTES) expect(html).toContain(`<code>${route.path}</code>`);
   });
 });

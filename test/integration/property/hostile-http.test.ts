@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { ROUTES } from '../../../functions/routes';
-import { contractViolations, expectOverHttp } from '../../support/hostile-oracle';
+import { contractViolations, expectOverHttp, requestTarget } from '../../support/hostile-oracle';
 import { pathParameterNames } from '../../support/hostile-paths';
 import {
   type HostileRequest,
@@ -15,6 +15,7 @@ import {
 } from '../../support/hostile-requests';
 import { closeHttpConnections, sendOverHttp } from '../../support/hostile-transports';
 import { changedItems, hostileWorld, tableSnapshots } from '../../support/hostile-world';
+import { openApiValidator } from '../../support/openapi-validator';
 import { useLocalStack } from '../../support/use-local-stack';
 
 /**
@@ -76,7 +77,10 @@ describe.each(ROUTES.map((route) => route.id))('hostile input over HTTP, %s', (r
         const after = await snapshot();
         const changed = changedItems(before, after);
         before = after;
-        const problems = contractViolations(request, answer, expectation);
+        const problems = [
+          ...contractViolations(request, answer, expectation),
+          ...openApiValidator().violations(request.method, requestTarget(request), answer),
+        ];
         if ((expectation.expected.status !== 'valid' || expectation.readOnly) && changed.length)
           problems.push(
             `${expectation.readOnly ? 'a read' : 'an invalid request'} changed ${changed.join(', ')}`,

@@ -15,11 +15,13 @@ import {
 } from '../../../scripts/sam-invocation';
 import { approveAtBank } from '../../support/bank-session';
 import { lambdaContext } from '../../support/fixtures';
+import { answerOf } from '../../support/hostile-transports';
 import {
   type RunningStack,
   STACK_START_TIMEOUT_MS,
   startStackProcess,
 } from '../../support/local-stack-process';
+import { openApiValidator } from '../../support/openapi-validator';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as T;
@@ -110,6 +112,20 @@ describe('the event files, fed to the handlers in-process against the local stac
     const result = (await module.buildHandler()(event, lambdaContext())) as APIGatewayProxyResult;
     return { statusCode: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown> };
   };
+
+  it.each(ROUTES.map((route) => [eventFileOf(route), route] as const))(
+    "%s, fed to its route's handler, answers as the OpenAPI document says, 200 or 403",
+    async (file, route) => {
+      const module = (await import(`../../../functions/${route.handlerDir}/handler`)) as {
+        buildHandler: () => (e: APIGatewayProxyEvent, c: unknown) => Promise<unknown>;
+      };
+
+      const result = (await module.buildHandler()(readJson(file), lambdaContext())) as APIGatewayProxyResult;
+
+      expect(openApiValidator().violationsOf(route.id, answerOf(result))).toEqual([]);
+      expect([200, 403]).toContain(result.statusCode);
+    },
+  );
 
   it('events/create-intent.json creates a test intent for the demo account (200)', async () => {
     const event = readJson<APIGatewayProxyEvent>('events/create-intent.json');

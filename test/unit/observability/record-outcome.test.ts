@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { authorizeIntentRoute as authorizeRoute } from '../../../functions/authorize/route';
 import { buildHandler } from '../../../functions/create/handler';
-import { ROUTES } from '../../../functions/routes';
+import { createIntentRoute as createRoute } from '../../../functions/create/route';
 import {
   AuthorizationInProgressError,
   BadRequestError,
@@ -19,7 +20,7 @@ import {
   OUTCOME_METRICS,
   SERVICE_NAME,
 } from '../../../functions/shared/observability/metrics';
-import { recordOutcome, routeIdOf } from '../../../functions/shared/observability/record-outcome';
+import { recordOutcome } from '../../../functions/shared/observability/record-outcome';
 import { ACCOUNT_ID, apiEvent, OWNER_SECRET } from '../../support/fixtures';
 import { dynamo, harness } from '../../support/handler-harness';
 
@@ -62,9 +63,6 @@ function outcomeValues(lines: EmfLine[]): Record<string, unknown> {
 
 const dimensionsOf = (line: EmfLine) => line._aws.CloudWatchMetrics[0]?.Dimensions[0] ?? [];
 
-const [createRoute, authorizeRoute] = ROUTES;
-const authorizeEvent = () =>
-  apiEvent({ path: authorizeRoute.path, pathParameters: { bankAccountConnectionIntentId: 'x' } });
 const answer = (error: unknown) => toErrorResponse(error, 'req-1');
 const ok: APIGatewayProxyResult = { statusCode: 200, body: '{}' };
 
@@ -79,7 +77,7 @@ const none = {
 
 describe('outcome metrics', () => {
   it('count an authorized intent under the namespace, service and route, each outcome 0 or 1', async () => {
-    const lines = await emfLinesOf(() => recordOutcome(authorizeEvent(), ok));
+    const lines = await emfLinesOf(() => recordOutcome(authorizeRoute.id, ok));
 
     expect(lines).toHaveLength(1);
     const [line] = lines;
@@ -102,7 +100,7 @@ describe('outcome metrics', () => {
     ['BAD_REQUEST', new BadRequestError('code is required'), {}],
     ['INTERNAL_ERROR', new Error('a bug'), {}],
   ])('count a failure by its reason %s', async (reason, error, outcome) => {
-    const lines = await emfLinesOf(() => recordOutcome(authorizeEvent(), answer(error)));
+    const lines = await emfLinesOf(() => recordOutcome(authorizeRoute.id, answer(error)));
 
     expect(outcomeValues(lines)).toEqual({ ...none, Failed: 1, ...outcome });
     const byReason = lines.filter((line) => dimensionsOf(line).includes('reason'));
@@ -131,23 +129,22 @@ describe('outcome metrics', () => {
 
   it('never let a metric change the answer', async () => {
     const lines = await emfLinesOf(() =>
-      expect(() => recordOutcome(authorizeEvent(), { statusCode: 502, body: 'not json' })).not.toThrow(),
+      expect(() => recordOutcome(authorizeRoute.id, { statusCode: 502, body: 'not json' })).not.toThrow(),
     );
 
     expect(lines.find((line) => line.reason)).toMatchObject({ reason: 'HTTP_502' });
   });
 });
 
-describe('the route of a request', () => {
-  it('is the route table id of the method and resource API Gateway names', () => {
-    for (const route of ROUTES) {
-      expect(routeIdOf({ ...apiEvent({ path: route.path }), httpMethod: route.method })).toBe(route.id);
-    }
-  });
+describe('the route of an answer', () => {
+  it("is the handler's own route, whatever path the event names", async () => {
+    const h = harness(buildHandler);
 
-  it('is "unknown" for anything else, so no request makes a new metric', () => {
-    expect(routeIdOf(apiEvent({ path: '/api/bank-account-connection-intents/abc/authorize' }))).toBe(
-      'unknown',
-    );
+    const lines = await emfLinesOf(async () => {
+      await h.invoke(apiEvent({ path: '/api/somewhere-else', body: {} }));
+    });
+
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.route === createRoute.id)).toBe(true);
   });
 });

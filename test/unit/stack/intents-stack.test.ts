@@ -127,6 +127,11 @@ describe('functions', () => {
       expect(bundle.startsWith("import { createRequire } from 'module';")).toBe(true);
       expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
       expect(bundle).toContain(`${routeId.charAt(0).toLowerCase()}${routeId.slice(1)}Action`);
+      // Its own route entry only: the others' schemas and texts stay out of its bundle.
+      for (const route of ROUTES) {
+        if (route.id === routeId) expect(bundle).toContain(`id:"${route.id}"`);
+        else expect(bundle).not.toContain(`id:"${route.id}"`);
+      }
       expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(existsSync(path.join(directory, 'index.mjs.map'))).toBe(true);
     }
@@ -264,7 +269,8 @@ describe('permissions', () => {
 
       expect(statements).not.toHaveLength(0);
       for (const statement of statements) {
-        const onIndex = route.id === 'ListIntents' && actionsOf(statement).includes('dynamodb:Query');
+        const queriesIndex = route.table.query?.some((query) => query.index !== undefined) === true;
+        const onIndex = queriesIndex && actionsOf(statement).includes('dynamodb:Query');
         expect(statement.Resource).toEqual(onIndex ? indexArn : { 'Fn::GetAtt': [tableId(), 'Arn'] });
       }
     }
@@ -279,6 +285,7 @@ describe('permissions', () => {
         );
 
       const readsPageKeySecret = reads.some((resourceRef) => isRefTo(resourceRef, pageKeySecretId()));
+      expect(readsPageKeySecret).toBe(route.signsPageKeys);
       expect(readsPageKeySecret).toBe(route.id === 'ListIntents');
     }
   });

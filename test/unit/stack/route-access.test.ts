@@ -1,17 +1,44 @@
 import { ROUTES } from '../../../functions/routes';
-import { grantResourceArn, ROUTE_ACCESS, routeAccess } from '../../../lib/route-access';
+import { grantResourceArn, ROUTE_ACCESS, routeAccess, tableGrants } from '../../../lib/route-access';
 
 const READ_ROUTES = ['GetIntent', 'ListIntents', 'GetBankAccount', 'ListBankAccounts'] as const;
 
 describe('route access', () => {
-  it('is decided for every route of the route table and for nothing else', () => {
+  it('is derived from every route of the route table and nothing else', () => {
     expect(Object.keys(ROUTE_ACCESS).sort()).toEqual(ROUTES.map((route) => route.id).sort());
-    for (const route of ROUTES) expect(routeAccess(route.id)).toBe(ROUTE_ACCESS[route.id]);
+    for (const route of ROUTES) expect(routeAccess(route)).toEqual(ROUTE_ACCESS[route.id]);
   });
 
-  it('fails synth for a route without an entry', () => {
-    expect(() => routeAccess('DeleteIntent')).toThrow(
-      'Route DeleteIntent has no entry in lib/route-access.ts',
+  it("adds the shared chain's access to a route's own: the API key read, the rate-limit counter", () => {
+    for (const route of ROUTES) {
+      const { table } = ROUTE_ACCESS[route.id];
+      const prefixesOf = (action: string) =>
+        table.filter((grant) => grant.actions.includes(action as never)).flatMap((g) => g.keyPrefixes);
+
+      expect(prefixesOf('dynamodb:GetItem')).toContain('API_KEY#');
+      expect(prefixesOf('dynamodb:UpdateItem')).toContain('RATE_LIMIT#');
+    }
+  });
+
+  it('grants one statement per action, its partitions the kinds of item named, each once', () => {
+    expect(
+      tableGrants({
+        get: ['intent', 'bankAccountNumber', 'apiKeyName', 'intent'],
+        put: ['idempotencyRecord'],
+        update: [],
+      }),
+    ).toEqual([
+      { actions: ['dynamodb:GetItem'], keyPrefixes: ['ACCOUNT#', 'INTENT#'] },
+      { actions: ['dynamodb:PutItem'], keyPrefixes: ['IDEMPOTENCY#'] },
+    ]);
+  });
+
+  it("grants a query of an index on the index, within the index's partitions, for the items it holds only", () => {
+    expect(tableGrants({ query: [{ items: 'intent', index: 'accountTimeline' }] })).toEqual([
+      { actions: ['dynamodb:Query'], keyPrefixes: ['ACCOUNT#'], index: 'gsi1' },
+    ]);
+    expect(() => tableGrants({ query: [{ items: 'bankAccount', index: 'accountTimeline' }] })).toThrow(
+      'The accountTimeline index holds no bankAccount items',
     );
   });
 
