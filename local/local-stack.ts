@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
+import { EXPIRY_SWEEPER } from '../functions/scheduled-functions';
 import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
 import { systemClock } from '../functions/shared/domain/clock';
 import { StateConflictError } from '../functions/shared/domain/errors';
@@ -17,7 +18,7 @@ import { IntentRepository } from '../functions/shared/repository/intent-reposito
 import { createDocumentClient } from '../functions/shared/services';
 import { LOCAL_EXPIRY_SWEEP_INTERVAL_MS } from '../functions/shared/time-budget';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
-import { EXPIRY_SWEEPER_BUNDLE, startExpirySweeper } from './expiry-sweeper';
+import { startExpirySweeper } from './expiry-sweeper';
 import { bundleHandlers, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, localApiHandler } from './local-api';
 import { type DynamoDbEngine, ensureTable, startLocalDynamoDb } from './local-dynamodb';
@@ -94,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.persistDir ? { persistDir: options.persistDir } : {}),
         ...(options.engine ? { engine: options.engine } : {}),
       }),
-      bundleHandlers(ROOT, buildDir, [...ROUTES, EXPIRY_SWEEPER_BUNDLE]),
+      bundleHandlers(ROOT, buildDir, [...ROUTES, EXPIRY_SWEEPER]),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
@@ -158,7 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers read their configuration from the environment, as they do in Lambda, where it
     // is set before the function's modules load.
     Object.assign(process.env, environment);
-    const { [EXPIRY_SWEEPER_BUNDLE.id]: sweeperBundle = '', ...routeBundles } = bundles;
+    const { [EXPIRY_SWEEPER.id]: sweeperBundle = '', ...routeBundles } = bundles;
     const expirySweepIntervalMs = options.expirySweepIntervalMs ?? LOCAL_EXPIRY_SWEEP_INTERVAL_MS;
     const sweeper = await startExpirySweeper(sweeperBundle, expirySweepIntervalMs);
     closers.push(sweeper.close);
