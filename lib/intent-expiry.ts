@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { EXPIRY_SWEEPER } from '../functions/scheduled-functions';
 import { DEFAULT_INTENT_LIFETIME_SECONDS, intentLifetimeSecondsSchema } from '../functions/shared/config';
 import {
   EXPIRY_INDEX,
@@ -14,13 +15,13 @@ import {
 } from '../functions/shared/repository/table-keys';
 import { TIME_BUDGET } from '../functions/shared/time-budget';
 import { PERIOD } from './route-metrics';
-import type { RouteEndpoint } from './service-api';
+import { type RouteEndpoint, SAM_LOCAL_VARIABLES } from './service-api';
 import { ServiceFunction } from './service-function';
 import type { ServiceState } from './service-state';
 import { StackPart } from './stack-part';
 
 /** The construct id, and so the logical id, of the sweeper's function. */
-export const EXPIRY_FUNCTION_ID = 'ExpireIntentsFunction';
+export const EXPIRY_FUNCTION_ID = `${EXPIRY_SWEEPER.id}Function`;
 /** The route whose function writes new intents, and so needs their lifetime. */
 const CREATE_ROUTE_ID = 'CreateIntent';
 
@@ -32,6 +33,8 @@ export interface IntentExpiryProps {
   dashboard: cloudwatch.Dashboard;
   /** How long a new intent may be authorized, in seconds (docs/expiry.md). */
   intentLifetimeSeconds: number;
+  /** For `sam local invoke` only: declares, empty, the variables a local run fills (see ServiceApiProps). */
+  samLocal?: boolean;
 }
 
 /**
@@ -53,9 +56,12 @@ export class IntentExpiry extends StackPart {
     create.function.function.addEnvironment('INTENT_LIFETIME_SECONDS', String(props.intentLifetimeSeconds));
 
     this.sweeper = new ServiceFunction(this, EXPIRY_FUNCTION_ID, {
-      handlerDir: 'expire-intents',
+      handlerDir: EXPIRY_SWEEPER.handlerDir,
       description: 'Expires the intents whose lifetime is over (every minute)',
-      environment: { TABLE_NAME: state.table.tableName },
+      environment: {
+        TABLE_NAME: state.table.tableName,
+        ...(props.samLocal ? Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])) : {}),
+      },
       logEncryptionKey: state.encryptionKey,
     });
     this.grantSweeperTableAccess(state);
@@ -120,7 +126,7 @@ export class IntentExpiry extends StackPart {
    */
   private sweeperAlarms(topic: sns.ITopic): cloudwatch.Alarm[] {
     const { stackName } = this.sweeper.function.stack;
-    const name = EXPIRY_FUNCTION_ID.replace(/Function$/, '');
+    const name = EXPIRY_SWEEPER.id;
     const failing = new cloudwatch.Alarm(this, 'ExpirySweeperErrors', {
       alarmName: `${stackName}-${name}-FunctionErrors`,
       alarmDescription:

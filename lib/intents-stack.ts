@@ -55,6 +55,7 @@ export class IntentsStack extends Stack {
       alarmTopic: this.monitoring.alarmTopic,
       dashboard: this.monitoring.dashboard,
       intentLifetimeSeconds: props.intentLifetimeSeconds ?? DEFAULT_INTENT_LIFETIME_SECONDS,
+      ...(props.samLocal ? { samLocal: true } : {}),
     });
 
     this.addOutputs();

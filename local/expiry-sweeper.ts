@@ -1,10 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { ExpiryHandler } from '../functions/expire-intents/handler';
+import { EXPIRY_SWEEPER } from '../functions/scheduled-functions';
 import { TIME_BUDGET } from '../functions/shared/time-budget';
-
-/** The sweeper as handler-bundles.ts bundles it: beside the routes, under the id of its function. */
-export const EXPIRY_SWEEPER_BUNDLE = { id: 'ExpireIntents', handlerDir: 'expire-intents' } as const;
 
 export interface LocalExpirySweeper {
   /** Stops scheduling runs and waits for a run under way to end. */
@@ -58,7 +56,7 @@ async function runOnce(handler: ExpiryHandler): Promise<void> {
 
 function sweeperContext(timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
-  const name = `${EXPIRY_SWEEPER_BUNDLE.id}Function`;
+  const name = `${EXPIRY_SWEEPER.id}Function`;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
+import { EXPIRY_SWEEPER } from '../functions/scheduled-functions';
 import { DEFAULT_INTENT_LIFETIME_SECONDS } from '../functions/shared/config';
 import { systemClock } from '../functions/shared/domain/clock';
 import { StateConflictError } from '../functions/shared/domain/errors';
@@ -20,7 +21,7 @@ import { apiReferencePages } from './api-reference';
 import { CALLBACK_PATH, callbackPage } from './callback-page';
 import { DEMO_ACCOUNT_ID, SAM_EVENTS_API_KEY } from './demo-account';
 import { EVENTS_PATH, eventsPage } from './events-page';
-import { EXPIRY_SWEEPER_BUNDLE, startExpirySweeper } from './expiry-sweeper';
+import { startExpirySweeper } from './expiry-sweeper';
 import { bundleHandlers, loadHandler, loadHandlers } from './handler-bundles';
 import { answeringUnreadableRequests, type LocalPage, localApiHandler } from './local-api';
 import {
@@ -111,11 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The slow parts of a start (a JVM for DynamoDB Local, esbuild, the banks' keys) run side by side.
     const [dynamoStarted, bundlesBuilt] = await Promise.allSettled([
       startLocalDynamoDb({ engine, ...(options.persistDir ? { persistDir: options.persistDir } : {}) }),
-      bundleHandlers(ROOT, buildDir, [
-        ...ROUTES,
-        EXPIRY_SWEEPER_BUNDLE,
-        ...(publishesEvents ? [PUBLISHER] : []),
-      ]),
+      bundleHandlers(ROOT, buildDir, [...ROUTES, EXPIRY_SWEEPER, ...(publishesEvents ? [PUBLISHER] : [])]),
     ]);
     if (dynamoStarted.status === 'fulfilled') closers.push(dynamoStarted.value.close);
     const dynamo = settled(dynamoStarted);
@@ -188,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The local pages act as the integrator's app would: through the API, with the demo key.
     const pageApi = new PageApi({ apiUrl, apiKey });
     const {
-      [EXPIRY_SWEEPER_BUNDLE.id]: sweeperBundle = '',
+      [EXPIRY_SWEEPER.id]: sweeperBundle = '',
       [PUBLISHER.id]: publisherBundle,
       ...routeBundles
     } = bundles;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROUTES } from '../functions/routes';
+import { EXPIRY_SWEEPER } from '../functions/scheduled-functions';
 
 export const SAM_ENV_FILE = path.join('.local', 'sam-env.json');
 
@@ -15,7 +16,7 @@ export function samEnvVars(environment: Record<string, string>): Record<string, 
     QUARTZ_TEST_CLIENT_SECRET_ARN: '',
     PAGE_KEY_SECRET_ARN: '',
   };
-  return Object.fromEntries(ROUTES.map((route) => [`${route.id}Function`, local]));
+  return Object.fromEntries([...ROUTES, EXPIRY_SWEEPER].map((fn) => [`${fn.id}Function`, local]));
 }
 
 export function writeSamEnvFile(root: string, environment: Record<string, string>): string {

@@ -3,7 +3,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Template as TemplateOf } from 'aws-cdk-lib/assertions';
 import { SERVICE_NAME } from '../../../functions/shared/observability/metrics';
 import { intentLifetimeFromContext } from '../../../lib/intent-expiry';
-import { IntentsStack } from '../../../lib/intents-stack';
+import { IntentsStack, SAM_LOCAL_VARIABLES } from '../../../lib/intents-stack';
+import { samEnvVars } from '../../../local/sam-env';
 import {
   actionsOf,
   logicalIdOf,
@@ -126,6 +127,19 @@ describe('the expiry sweeper', () => {
       Period: 300,
       TreatMissingData: 'breaching',
     });
+  });
+});
+
+describe('the expiry sweeper for sam local invoke', () => {
+  it('declares, empty, the variables a local run fills, as every function of a SAM-local synth does', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new IntentsStack(app, 'SamLocal', { quartz: QUARTZ, samLocal: true });
+    const samTemplate = TemplateOf.fromStack(stack);
+
+    const variables = (resource(samTemplate, SWEEPER).Properties.Environment as { Variables: object })
+      .Variables;
+    expect(variables).toMatchObject(Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])));
+    expect(Object.keys(samEnvVars({}))).toContain(SWEEPER);
   });
 });
 
