@@ -13,8 +13,7 @@ export async function authenticateApiKey(store: ApiKeyStore, secret: string | un
 
 /** The roles a route admits (its entry's `roles`); any other key is as without permission (403). */
 export function requireRole(principal: Principal, roles: readonly Principal['role'][]): void {
-  if (!roles.includes(principal.role))
-    throw new ForbiddenError('This API key role may not call this operation.');
+  if (!roles.includes(principal.role)) throw new ForbiddenError('This API key role may not manage intents.');
 }
 
 /** Only account owners may create or authorize intents. */
