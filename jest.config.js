@@ -29,7 +29,7 @@ const stackSuites = {
 
 module.exports = {
   // Two workers even on a two-core machine: the stack suites spend most of their time waiting for
-  // child processes (DynamoDB Local, banks, expiry and event deliveries), so a second worker halves
+  // child processes (DynamoDB Local, banks, expiry and event deliveries), so a second worker shortens
   // the wall time (a fresh-clone CI run with two: 583 s of tests; one worker took 1,041 s on a busier
   // machine, so the two figures are not a strict comparison).
   maxWorkers: 2,
