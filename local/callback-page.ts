@@ -87,6 +87,33 @@ async function checkState(options: CallbackPageOptions, state: string): Promise<
   return { kind: 'pending', intent };
 }
 
+/**
+ * The pending intent and the bank's answer to post for it, or, when there is nothing to post (no
+ * pending intent for the state, an intent already finished, no code), the page that says so. The
+ * bank's redirect and the finish form both go through it, so a finish post is checked as the
+ * redirect was.
+ */
+async function postableOrOutcome(
+  options: CallbackPageOptions,
+  check: StateCheck,
+  state: string,
+  response: AuthorizationResponse | undefined,
+  context: OutcomeContext,
+): Promise<{ view: View } | { intent: ConnectionIntent; response: AuthorizationResponse }> {
+  if (check.kind === 'unknown')
+    return { view: outcomeView({ kind: 'unexpected-state', state, problem: 'no-pending-intent' }, context) };
+  if (check.kind === 'finished') {
+    const outcome = await finishedOutcome(options.api, check.intent.id, {
+      after: 'finished',
+      returned: response,
+    });
+    return { view: outcomeView(outcome, context) };
+  }
+  if (!response)
+    return { view: outcomeView({ kind: 'unexpected-state', state, problem: 'no-code' }, context) };
+  return { intent: check.intent, response };
+}
+
 /** GET /callback: the bank's redirect (a code, or an error), or a later visit of the same address. */
 async function returned(options: CallbackPageOptions, params: URLSearchParams, nowMs: number): Promise<View> {
   const state = params.get('state') ?? '';
@@ -99,16 +126,9 @@ async function returned(options: CallbackPageOptions, params: URLSearchParams, n
     return outcomeView({ kind: 'bank-error', error, description }, context);
   }
   const response = authorizationResponseOf(params);
-  if (check.kind === 'unknown')
-    return outcomeView({ kind: 'unexpected-state', state, problem: 'no-pending-intent' }, context);
-  if (check.kind === 'finished') {
-    return outcomeView(
-      await finishedOutcome(options.api, check.intent.id, { after: 'finished', returned: response }),
-      context,
-    );
-  }
-  if (!response) return outcomeView({ kind: 'unexpected-state', state, problem: 'no-code' }, context);
-  return landingView(check.intent, response);
+  const postable = await postableOrOutcome(options, check, state, response, context);
+  if ('view' in postable) return postable.view;
+  return landingView(postable.intent, postable.response);
 }
 
 /** POST /callback/finish: posts the code to authorize (first try or retry) and tells the outcome. */
@@ -117,15 +137,8 @@ async function finish(options: CallbackPageOptions, form: URLSearchParams, now: 
   const state = form.get(FINISH_FIELDS.state) ?? '';
   const check = await checkState(options, state);
   const context: OutcomeContext = { startHref: startAgainHref(check), nowMs: now() };
-  if (check.kind === 'unknown')
-    return outcomeView({ kind: 'unexpected-state', state, problem: 'no-pending-intent' }, context);
-  if (check.kind === 'finished') {
-    return outcomeView(
-      await finishedOutcome(options.api, check.intent.id, { after: 'finished', returned: response }),
-      context,
-    );
-  }
-  if (!response) return outcomeView({ kind: 'unexpected-state', state, problem: 'no-code' }, context);
+  const postable = await postableOrOutcome(options, check, state, response, context);
+  if ('view' in postable) return postable.view;
 
   const notBeforeMs = Number(form.get(FINISH_FIELDS.notBefore) ?? 0);
   if (notBeforeMs > context.nowMs) {
@@ -135,12 +148,13 @@ async function finish(options: CallbackPageOptions, form: URLSearchParams, now: 
       cause: 'too-early',
       retryAfterSeconds: Math.ceil((notBeforeMs - context.nowMs) / 1000),
       notBeforeMs,
-      returned: response,
+      returned: postable.response,
     };
     return outcomeView(early, context);
   }
-  const reply = await options.api.authorize(check.intent.id, authorizeBody(response));
-  const outcome = await authorizeOutcome(options.api, check.intent.id, reply, response);
+  const { intent, response: bankAnswer } = postable;
+  const reply = await options.api.authorize(intent.id, authorizeBody(bankAnswer));
+  const outcome = await authorizeOutcome(options.api, intent.id, reply, bankAnswer);
   return outcomeView(outcome, { ...context, answer: { status: reply.status, code: errorCodeOf(reply) } });
 }
 
