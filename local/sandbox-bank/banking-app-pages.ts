@@ -2,7 +2,7 @@ import { BANKING_APP_NOTICES, type BankingAppNotice, bankingAppPaths } from './b
 import type { DecoupledRequest } from './decoupled-requests';
 import { FORM_FIELDS } from './form-fields';
 import { html, type SafeHtml } from './html';
-import { errorNotice, layout, paymentConsent, scopeList, testUsersTable } from './pages';
+import { errorNotice, layout, paymentConsent, scopeList, signInForm, testUsersTable } from './pages';
 import { paymentConsentViews } from './payment-consent';
 import type { TestUser } from './test-users';
 
@@ -12,13 +12,7 @@ export function bankingAppSignInPage(view: { username?: string; error?: string }
     html`<h1>Sign in to your banking app</h1>
 <p>Requests that apps send to your bank without a browser (decoupled requests) wait for you here.</p>
 ${errorNotice(view.error)}
-<form method="post" action="${bankingAppPaths.signIn}">
-<label for="${FORM_FIELDS.username}">Username</label>
-<input type="text" id="${FORM_FIELDS.username}" name="${FORM_FIELDS.username}" value="${view.username ?? ''}" autocomplete="username" required autofocus>
-<label for="${FORM_FIELDS.password}">Password</label>
-<input type="password" id="${FORM_FIELDS.password}" name="${FORM_FIELDS.password}" autocomplete="current-password" required>
-<div class="actions"><button type="submit" class="primary">Sign in</button></div>
-</form>
+${signInForm(bankingAppPaths.signIn, view.username)}
 ${testUsersTable()}`,
   );
 }

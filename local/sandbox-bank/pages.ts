@@ -85,19 +85,24 @@ export function testUsersTable(): SafeHtml {
 </table>`;
 }
 
+/** The username and password form of both sign-ins: the bank's login page and its banking app. */
+export function signInForm(action: string, username: string | undefined): SafeHtml {
+  return html`<form method="post" action="${action}">
+<label for="${FORM_FIELDS.username}">Username</label>
+<input type="text" id="${FORM_FIELDS.username}" name="${FORM_FIELDS.username}" value="${username ?? ''}" autocomplete="username" required autofocus>
+<label for="${FORM_FIELDS.password}">Password</label>
+<input type="password" id="${FORM_FIELDS.password}" name="${FORM_FIELDS.password}" autocomplete="current-password" required>
+<div class="actions"><button type="submit" class="primary">Sign in</button></div>
+</form>`;
+}
+
 export function loginPage(view: LoginView): string {
   return layout(
     'Sign in',
     html`<h1>Sign in to connect your bank</h1>
 <p><strong>${view.clientId}</strong> wants to connect to your accounts at ${BANK_NAME}.</p>
 ${errorNotice(view.error)}
-<form method="post" action="${view.formAction}">
-<label for="${FORM_FIELDS.username}">Username</label>
-<input type="text" id="${FORM_FIELDS.username}" name="${FORM_FIELDS.username}" value="${view.username ?? ''}" autocomplete="username" required autofocus>
-<label for="${FORM_FIELDS.password}">Password</label>
-<input type="password" id="${FORM_FIELDS.password}" name="${FORM_FIELDS.password}" autocomplete="current-password" required>
-<div class="actions"><button type="submit" class="primary">Sign in</button></div>
-</form>
+${signInForm(view.formAction, view.username)}
 ${testUsersTable()}`,
   );
 }

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { BankFaults } from '../../local/sandbox-bank/faults';
 import { approveAtBank } from '../support/bank-session';
+import { launchChromium } from '../support/browser';
 import { useLocalStack } from '../support/use-local-stack';
 
 // A person's journey in a real browser (Debian's Chromium driven by playwright-core): start on the
@@ -11,23 +12,13 @@ import { useLocalStack } from '../support/use-local-stack';
 // denied, or the bank unavailable and a retry once its countdown ends. Screenshots of every page
 // land in test-results/e2e/.
 const SCREENSHOTS = path.resolve(__dirname, '../../test-results/e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const local = useLocalStack();
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PaymentConsentLimits } from '../../functions/shared/domain/ports';
 import { QuartzProvider } from '../../functions/shared/provider/quartz-provider';
 import { REDIRECT_URI, useSandboxBank } from '../integration/sandbox-bank/sandbox-bank-fixture';
+import { launchChromium } from '../support/browser';
 import { finalOutcome, pollUntilAnswered } from '../support/decoupled-polls';
 import { bankAccount } from '../support/fixtures';
 
@@ -11,7 +12,6 @@ import { bankAccount } from '../support/fixtures';
 // consent page of a payment consent with limits, and the banking app answering a decoupled request.
 // The service's own provider adapter makes both requests. Screenshots land in test-results/e2e/.
 const SCREENSHOTS = path.resolve(__dirname, '../../test-results/e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const sandbox = useSandboxBank();
 let browser: Browser;
@@ -19,16 +19,7 @@ let provider: QuartzProvider;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 beforeEach(() => {
