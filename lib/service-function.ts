@@ -91,9 +91,10 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         format: OutputFormat.ESM,
         mainFields: [...HANDLER_BUNDLING.mainFields],
         banner: HANDLER_BUNDLING.banner,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
+        minify: HANDLER_BUNDLING.minify,
+        sourceMap: HANDLER_BUNDLING.sourceMap,
+        sourcesContent: HANDLER_BUNDLING.sourcesContent,
+        target: HANDLER_BUNDLING.target,
         // The SDK versions are pinned in package-lock.json; the runtime's copy may differ.
         bundleAwsSDK: true,
         externalModules: [],
