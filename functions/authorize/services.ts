@@ -1,0 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadQuartzConfig } from '../shared/config';
+import type { IntentDependencies } from '../shared/domain/ports';
+import type { ChainServices } from '../shared/http/middlewares';
+import { QuartzProvider } from '../shared/provider/quartz-provider';
+import { BankAccountRepository } from '../shared/repository/bank-account-repository';
+import { IntentRepository } from '../shared/repository/intent-repository';
+import { apiChainServices } from '../shared/wiring/api-chain';
+import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
+import { quartzClients } from '../shared/wiring/quartz';
+
+/** The table, the bank and its client secrets (Secrets Manager in AWS). */
+export type AuthorizeIntentServices = ChainServices & IntentDependencies;
+
+/** The client secrets are read as the services are built: in Lambda, the init phase (see servicesOfProcess). */
+export function buildAuthorizeIntentServices(
+  env: NodeJS.ProcessEnv,
+  overrides: WiringOverrides = {},
+): AuthorizeIntentServices {
+  const table = tableOf(env, overrides);
+  const quartz = quartzClients(loadQuartzConfig(env), overrides);
+  return {
+    ...apiChainServices(table),
+    intents: new IntentRepository(table),
+    bankAccounts: new BankAccountRepository(table),
+    provider: new QuartzProvider(quartz),
+    sleep: (ms) => sleep(ms),
+  };
+}
+
+export const authorizeIntentServices = servicesOfProcess(buildAuthorizeIntentServices);
