@@ -12,13 +12,18 @@ import { quartzClients } from '../shared/wiring/quartz';
 /** The table, the bank and its client secrets (Secrets Manager in AWS). */
 export type AuthorizeIntentServices = ChainServices & IntentDependencies;
 
-/** The client secrets are read as the services are built: in Lambda, the init phase (see servicesOfProcess). */
+/**
+ * The client secrets are read and the bank's discovery started here, as the services are built: in
+ * Lambda that is the init phase (see servicesOfProcess), not the first authorization's clock.
+ */
 export function buildAuthorizeIntentServices(
   env: NodeJS.ProcessEnv,
   overrides: WiringOverrides = {},
 ): AuthorizeIntentServices {
   const table = tableOf(env, overrides);
   const quartz = quartzClients(loadQuartzConfig(env), overrides);
+  quartz.live.startDiscovery();
+  quartz.test.startDiscovery();
   return {
     ...apiChainServices(table),
     intents: new IntentRepository(table),

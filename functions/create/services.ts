@@ -13,12 +13,19 @@ import { quartzClients } from '../shared/wiring/quartz';
 /** The table and the bank: create builds the authorization URL on the bank's discovered endpoint. */
 export type CreateIntentServices = ChainServices & CreateOnceDependencies;
 
+/**
+ * Discovery of both Quartz configurations starts here, as the services are built: in Lambda that
+ * is the init phase (see servicesOfProcess), so the first create finds the endpoints known or on
+ * their way instead of fetching them on its own clock.
+ */
 export function buildCreateIntentServices(
   env: NodeJS.ProcessEnv,
   overrides: WiringOverrides = {},
 ): CreateIntentServices {
   const table = tableOf(env, overrides);
   const quartz = quartzClients(loadQuartzConfig(env), overrides);
+  quartz.live.startDiscovery();
+  quartz.test.startDiscovery();
   return {
     ...apiChainServices(table),
     intents: new IntentRepository(table),

@@ -7,6 +7,7 @@ import { buildGetIntentServices } from '../../../functions/get-intent/services';
 import { buildListBankAccountsServices } from '../../../functions/list-bank-accounts/services';
 import { buildListIntentsServices } from '../../../functions/list-intents/services';
 import { servicesOfProcess } from '../../../functions/shared/wiring/process-services';
+import { eventually } from '../../support/eventually';
 import { FakeQuartz } from '../../support/fake-quartz';
 
 const TABLE = { TABLE_NAME: 'intents' };
@@ -99,4 +100,22 @@ describe('each function builds its own services from its own variables', () => {
       provider: expect.any(Object),
     });
   });
+
+  it.each([
+    ['create', buildCreateIntentServices],
+    ['authorize', buildAuthorizeIntentServices],
+  ])(
+    '%s starts discovering both Quartz configurations as it is built, before any request',
+    async (_, build) => {
+      const quartz = new FakeQuartz();
+
+      build({ ...TABLE, ...QUARTZ }, { ...overrides, fetch: quartz.fetch });
+
+      await eventually(() => quartz.requests.length === 2, 10);
+      expect(quartz.requests.map((request) => request.url).sort()).toEqual([
+        `${QUARTZ.QUARTZ_LIVE_ISSUER}/.well-known/openid-configuration`,
+        `${QUARTZ.QUARTZ_TEST_ISSUER}/.well-known/openid-configuration`,
+      ]);
+    },
+  );
 });
