@@ -82,8 +82,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // Read by Powertools (logger, metrics, tracer); the same constants the alarms watch.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // The bundle is minified: without this, stack traces in the logs point into index.mjs.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: the bundle keeps its names instead (see HANDLER_BUNDLING).
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -91,10 +90,15 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         format: OutputFormat.ESM,
         mainFields: [...HANDLER_BUNDLING.mainFields],
         banner: HANDLER_BUNDLING.banner,
-        minify: HANDLER_BUNDLING.minify,
-        sourceMap: HANDLER_BUNDLING.sourceMap,
-        sourcesContent: HANDLER_BUNDLING.sourcesContent,
         target: HANDLER_BUNDLING.target,
+        // NodejsFunction's `minify` is all or nothing; the parts are chosen in HANDLER_BUNDLING.
+        minify: false,
+        esbuildArgs: {
+          '--minify-whitespace': HANDLER_BUNDLING.minify.whitespace,
+          '--minify-syntax': HANDLER_BUNDLING.minify.syntax,
+          '--minify-identifiers': HANDLER_BUNDLING.minify.identifiers,
+        },
+        sourceMap: HANDLER_BUNDLING.sourceMap,
         // The SDK versions are pinned in package-lock.json; the runtime's copy may differ.
         bundleAwsSDK: true,
         externalModules: [],

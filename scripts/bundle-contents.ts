@@ -34,10 +34,15 @@ export interface FunctionBundle {
 export async function bundleFunction(
   root: string,
   handlerDir: string,
-  options: { outdir?: string; sourceMap?: boolean; sourcesContent?: boolean } = {},
+  options: {
+    outdir?: string;
+    sourceMap?: boolean;
+    sourcesContent?: boolean;
+    minify?: { whitespace: boolean; syntax: boolean; identifiers: boolean };
+  } = {},
 ): Promise<FunctionBundle> {
   const sourceMap = options.sourceMap ?? HANDLER_BUNDLING.sourceMap;
-  const sourcesContent = options.sourcesContent ?? HANDLER_BUNDLING.sourcesContent;
+  const sourcesContent = options.sourcesContent ?? true;
   const outdir = options.outdir
     ? path.join(options.outdir, handlerDir)
     : path.join(tmpdir(), 'bundle-contents', handlerDir);
@@ -48,7 +53,9 @@ export async function bundleFunction(
     platform: 'node',
     format: 'esm',
     target: HANDLER_BUNDLING.target,
-    minify: HANDLER_BUNDLING.minify,
+    minifyWhitespace: (options.minify ?? HANDLER_BUNDLING.minify).whitespace,
+    minifySyntax: (options.minify ?? HANDLER_BUNDLING.minify).syntax,
+    minifyIdentifiers: (options.minify ?? HANDLER_BUNDLING.minify).identifiers,
     sourcemap: sourceMap,
     sourcesContent,
     mainFields: [...HANDLER_BUNDLING.mainFields],

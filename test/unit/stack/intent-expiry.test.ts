@@ -35,7 +35,6 @@ describe('the expiry sweeper', () => {
           TABLE_NAME: { Ref: tableId() },
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
           POWERTOOLS_METRICS_NAMESPACE: expect.any(String),
-          NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
