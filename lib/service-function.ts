@@ -17,6 +17,38 @@ export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGET.functionTimeoutMs / 1_000;
 /** The repository root, found from this file so that synth works from any working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * Memory sizes, from the figures in docs/performance-bundles.md. Memory is the CPU knob here: each
+ * function's resident set ends near 95 MB, and Lambda gives CPU in proportion to memory (one vCPU at
+ * 1,769 MB, 0.29 at 512, 0.58 at 1,024). Measured on Node.js 24 (fresh processes, this service's
+ * bundles, X-Ray loaded as under active tracing), a cold start is CPU-bound: 400 to 550 ms of CPU
+ * (module load and first request) against some 50 ms of waiting, and a warm request takes about
+ * 21 ms of CPU against 15 to 20 ms waiting on DynamoDB. CPU-bound work costs the same GB-seconds at
+ * any size up to 1,769 MB (twice the memory, half the time); only the waiting costs more with more
+ * memory. So:
+ * - API functions get 1,024 MB: a cold start's CPU takes ~0.5 to 0.9 s instead of ~1.4 to 1.9 s at
+ *   512 MB, and a warm request's ~37 ms instead of ~73 ms, for about 17% more GB-seconds on a warm
+ *   read (the waiting, at twice the memory) and nothing more on a cold start. That holds for
+ *   authorize too, although its wait on the bank is paid at twice the memory (per 500 ms waited,
+ *   about $3.3 more per million authorizations on arm64): a connection is authorized once, by a
+ *   function that sees little traffic and so many cold starts. Beyond 1,024 MB a cold start shrinks
+ *   by another ~0.4 s at most while every wait costs more; above 1,769 MB Node.js's one thread gains
+ *   nothing.
+ * - The publisher of events and the expiry sweeper get 512 MB: no caller waits on them, so a slower
+ *   cold start costs nothing and their waits (EventBridge, DynamoDB) cost half; their work fits their
+ *   time budgets many times over.
+ */
+export const FUNCTION_MEMORY_MB = { api: 1_024, background: 512 } as const;
+
+/**
+ * arm64 (Graviton): the same work at 20% less per GB-second than x86_64. Every bundle is plain
+ * JavaScript, which runs alike on both (esbuild bundles no native addon, and none of the packages
+ * scripts/bundle-report.ts lists loads one), and nothing measured here says x86_64 would do the
+ * work faster. The figures above were taken on x86_64: check them against the functions' own
+ * REPORT lines (Init Duration, Duration, Max Memory Used) once deployed.
+ */
+export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
+
 export interface ServiceFunctionProps {
   /** Folder under functions/ whose handler.ts exports `handler`. */
   handlerDir: string;
@@ -26,6 +58,8 @@ export interface ServiceFunctionProps {
   logEncryptionKey: kms.IKey;
   /** By default the API functions' timeout; a function that answers no caller may have its own. */
   timeout?: Duration;
+  /** Whether a caller waits on it (an API route) or not (FUNCTION_MEMORY_MB says what follows). */
+  role: keyof typeof FUNCTION_MEMORY_MB;
 }
 
 /** A year, the least Control Tower accepts (CT.CLOUDWATCH.PR.2): requests are audited by their logs. */
@@ -70,8 +104,8 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       handler: 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: FUNCTION_MEMORY_MB[props.role],
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,

@@ -90,6 +90,8 @@ describe('functions', () => {
       expect(resource(template, functionIdOf(route.id)).Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
+        // A caller waits on it: lib/service-function.ts says why this size.
+        MemorySize: 1024,
         Handler: 'index.handler',
         Timeout: 20,
         TracingConfig: { Mode: 'Active' },
