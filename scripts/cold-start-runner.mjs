@@ -7,6 +7,18 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const [bundle, eventsFile] = process.argv.slice(2);
+// A bank on the far side of the internet rather than on loopback: each request to it (fetch, which
+// is how the bank is called; the AWS SDK does not use it) waits this long first.
+const bankRequests = [];
+const bankLatencyMs = Number(process.env.COLD_START_BANK_LATENCY_MS ?? 0);
+if (bankLatencyMs > 0) {
+  const direct = globalThis.fetch;
+  globalThis.fetch = async (...args) => {
+    bankRequests.push(String(args[0]));
+    await new Promise((resolve) => setTimeout(resolve, bankLatencyMs));
+    return direct(...args);
+  };
+}
 // performance.now() counts from the process's start: this is Node's own bootstrap.
 const bootMs = performance.now();
 const { handler } = await import(pathToFileURL(bundle).href);
@@ -36,6 +48,7 @@ if (eventsFile) {
       ms: performance.now() - startedAt,
       cpuMs: (cpu.user + cpu.system) / 1000,
       statusCode: answer?.statusCode,
+      bankRequests: bankRequests.splice(0).length,
     });
   }
 }
@@ -45,7 +58,10 @@ process.stdout.write(
     importMs: initMs - bootMs,
     initMs,
     initCpuMs: (initCpu.user + initCpu.system) / 1000,
+    initBankRequests: bankRequests.length,
     invocations,
+    // The resident set at the end (getrusage's peak would be the parent's: it survives exec).
+    rssMb: process.memoryUsage().rss / 1024 / 1024,
   })}\n`,
 );
 // Work the bundle started and left running (a discovery request, keep-alive sockets) is not waited for.

@@ -32,7 +32,9 @@ import { bundleFunction, functionFolders } from './bundle-contents';
  * error's stack (where an enabled source map is first used). `--requests` starts a local stack
  * (dynalite, sandbox banks) and invokes each function's handler with its SAM event (events/), once
  * cold and `--warm` times warm, each run as a fresh account with a fresh key (no rate limit);
- * `--traced` also loads the X-Ray SDK as Lambda's active tracing does.
+ * `--traced` also loads the X-Ray SDK as Lambda's active tracing does; `--bank-latency <ms>` delays
+ * every request to the bank by that much, as a bank across the internet would (a loopback bank
+ * answers in a millisecond). COLD_START_DEBUG=1 prints each run's own figures (bank requests too).
  */
 const ROOT = path.resolve(__dirname, '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -64,6 +66,7 @@ interface RunResult {
   importMs: number;
   initMs: number;
   initCpuMs: number;
+  rssMb: number;
   invocations: { ms: number; cpuMs: number; statusCode?: number }[];
 }
 
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
           ...(stack ? functionEnvironment(stack) : {}),
           ...(daemon ? tracingEnvironment(daemon.address, path.dirname(bundle)) : {}),
           ...(variant.nodeOptions ? { NODE_OPTIONS: variant.nodeOptions } : {}),
+          ...(option('bank-latency') ? { COLD_START_BANK_LATENCY_MS: option('bank-latency') as string } : {}),
         };
         const result = await runOnce(variant, bundle, events, env);
         results.set(key, [...(results.get(key) ?? []), result]);
@@ -166,6 +170,8 @@ function runOnce(
         reject(new Error(`runner failed (${code}): ${err || out}`));
         return;
       }
+      if (process.env.COLD_START_DEBUG)
+        process.stderr.write(`${process.env.COLD_START_DEBUG === 'all' ? out : last}\n`);
       resolve(JSON.parse(last) as RunResult);
     });
   });
@@ -258,8 +264,8 @@ function report(results: Map<string, RunResult[]>): void {
   const runs = [...results.values()][0]?.length ?? 0;
   process.stdout.write(
     `Node ${process.versions.node}, ${runs} runs each, median / p90 in ms (CPU: user + system)\n` +
-      '| function, variant | process start → handler loaded | CPU to load | first invocation | its CPU | warm invocation | its CPU | answers |\n' +
-      '| --- | --- | --- | --- | --- | --- | --- | --- |\n',
+      '| function, variant | process start → handler loaded | CPU to load | first invocation | its CPU | warm invocation | its CPU | RSS at the end (MB) | answers |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n',
   );
   for (const [key, list] of results) {
     const first = list.flatMap((r) => r.invocations.slice(0, 1));
@@ -272,6 +278,7 @@ function report(results: Map<string, RunResult[]>): void {
       figure(first.map((i) => i.cpuMs)),
       figure(warm.map((i) => i.ms)),
       figure(warm.map((i) => i.cpuMs)),
+      figure(list.map((r) => r.rssMb)),
       statuses || '–',
     ];
     process.stdout.write(`| ${key} | ${cells.join(' | ')} |\n`);
