@@ -18,25 +18,23 @@ export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGET.functionTimeoutMs / 1_000;
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /**
- * Memory sizes, from the figures in docs/performance-bundles.md. Memory is the CPU knob here: each
- * function's resident set ends near 95 MB, and Lambda gives CPU in proportion to memory (one vCPU at
- * 1,769 MB, 0.29 at 512, 0.58 at 1,024). Measured on Node.js 24 (fresh processes, this service's
- * bundles, X-Ray loaded as under active tracing), a cold start is CPU-bound: 400 to 550 ms of CPU
- * (module load and first request) against some 50 ms of waiting, and a warm request takes about
- * 21 ms of CPU against 15 to 20 ms waiting on DynamoDB. CPU-bound work costs the same GB-seconds at
- * any size up to 1,769 MB (twice the memory, half the time); only the waiting costs more with more
- * memory. So:
- * - API functions get 1,024 MB: a cold start's CPU takes ~0.5 to 0.9 s instead of ~1.4 to 1.9 s at
- *   512 MB, and a warm request's ~37 ms instead of ~73 ms, for about 17% more GB-seconds on a warm
- *   read (the waiting, at twice the memory) and nothing more on a cold start. That holds for
- *   authorize too, although its wait on the bank is paid at twice the memory (per 500 ms waited,
- *   about $3.3 more per million authorizations on arm64): a connection is authorized once, by a
- *   function that sees little traffic and so many cold starts. Beyond 1,024 MB a cold start shrinks
- *   by another ~0.4 s at most while every wait costs more; above 1,769 MB Node.js's one thread gains
- *   nothing.
- * - The publisher of events and the expiry sweeper get 512 MB: no caller waits on them, so a slower
- *   cold start costs nothing and their waits (EventBridge, DynamoDB) cost half; their work fits their
- *   time budgets many times over.
+ * Memory sizes, from the figures in docs/performance-bundles.md. Memory is the CPU knob here: a
+ * function's resident set stays between 85 and 105 MB, and Lambda gives CPU in proportion to memory
+ * (one vCPU at 1,769 MB, 0.29 at 512, 0.58 at 1,024). Measured on Node.js 24 (fresh processes, this
+ * service's bundles, X-Ray loaded as under active tracing), a cold start is CPU-bound: 400 to 550 ms
+ * of CPU (module load and first request) against some 50 ms of waiting; a warm request takes about
+ * 21 ms of CPU against an estimated 15 to 20 ms waiting on DynamoDB. CPU-bound work costs the same
+ * GB-seconds at any size up to 1,769 MB (twice the memory, half the time); only the waiting costs
+ * more with more memory. So:
+ * - API functions get 1,024 MB: a cold start's CPU takes ~0.7 to 0.95 s instead of ~1.4 to 1.9 s at
+ *   512 MB, a warm request's ~36 ms instead of ~73 ms, for 17 to 21% more GB-seconds on a warm read
+ *   (its waiting, at twice the memory) and none on a cold start. That holds for authorize too,
+ *   although its wait on the bank is paid at twice the memory (per 500 ms waited, about $3.3 more
+ *   per million authorizations on arm64): a connection is authorized once, by a function that sees
+ *   little traffic and so many cold starts. Beyond 1,024 MB a cold start shrinks by another ~0.4 s
+ *   at most while every wait costs more; above 1,769 MB Node.js's one thread gains nothing.
+ * - The publisher of events and the expiry sweeper keep 512 MB: no caller waits on them, so a slower
+ *   cold start costs nothing, and their waits (EventBridge, DynamoDB) cost half.
  */
 export const FUNCTION_MEMORY_MB = { api: 1_024, background: 512 } as const;
 
