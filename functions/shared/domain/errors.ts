@@ -55,6 +55,19 @@ export class BusinessRuleError extends ApiError {
   }
 }
 
+/**
+ * 403 AUTHORIZATION_PENDING: a decoupled intent whose user has not answered at the bank yet. Poll
+ * again after `Retry-After`, the bank's interval (raised by each `slow_down` it answered).
+ */
+export class AuthorizationPendingError extends ApiError {
+  readonly statusCode = 403;
+  override readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('AUTHORIZATION_PENDING', 'The user has not completed the steps to authorize the consent.');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** 404: only for an unknown route or method. */
 export class RouteNotFoundError extends ApiError {
   readonly statusCode = 404;

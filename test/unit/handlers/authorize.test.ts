@@ -9,6 +9,7 @@ import {
   apiEvent,
   bankAccount,
   intent,
+  LIVE_ISSUER,
   OTHER_ACCOUNT_ID,
   OWNER_CRN,
   OWNER_SECRET,
@@ -85,6 +86,26 @@ describe('authorize: quartz-accounts, provider accepts', () => {
     expect(stored.current()).not.toHaveProperty('oauth');
   });
 
+  it("accepts the state and iss the bank returned with the code (RFC 9207) when they are the intent's", async () => {
+    const stored = storeIntent(intent());
+
+    const { statusCode } = await authorize({ code: CODE, state: intent().oauth?.state, iss: LIVE_ISSUER });
+
+    expect(statusCode).toBe(200);
+    expect(stored.current()).toMatchObject({ status: 'authorized' });
+  });
+
+  it("refuses another intent's state even once this one is final, and changes nothing", async () => {
+    storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE), oauth: undefined }));
+
+    const mine = await authorize({ code: CODE, state: `${INTENT_ID}.anything` });
+    const theirs = await authorize({ code: CODE, state: 'Xyz1111111111111111111.random' });
+
+    expect(mine.statusCode).toBe(200);
+    expect(theirs).toMatchObject({ statusCode: 400, body: { message: 'state does not match this intent' } });
+    expect(updates()).toHaveLength(0);
+  });
+
   it('runs claim → save grant → save accounts → finish, each conditional on the claim', async () => {
     storeIntent(intent());
 
@@ -93,7 +114,8 @@ describe('authorize: quartz-accounts, provider accepts', () => {
     const [claim, grant, accounts, finish] = updates();
     expect(claim?.ConditionExpression).toBe(
       '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
-        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
+        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp) ' +
+        'AND (attribute_not_exists(#backchannel) OR #backchannel.#pollAfter <= :now)',
     );
     const claimId = (claim?.ExpressionAttributeValues?.[':claim'] as { id: string } | undefined)?.id;
     expect(claimId).toEqual(expect.any(String));
@@ -604,7 +626,9 @@ describe('authorize: who may call, and bad input', () => {
     [{}, 'code is required'],
     [{ code: 7 }, 'code must be a string'],
     [{ code: '' }, 'code must not be empty'],
-    [{ code: CODE, state: 'x' }, 'state is not allowed'],
+    [{ code: CODE, state: 'x' }, 'state does not match this intent'],
+    [{ code: CODE, iss: 'https://elsewhere.example.com' }, 'iss is not the issuer this intent was sent to'],
+    [{ code: CODE, nonce: 'x' }, 'nonce is not allowed'],
   ])('answers 400 for %j: %s', async (requestBody, message) => {
     storeIntent(intent());
 

@@ -145,7 +145,12 @@ describe('create: success', () => {
     const url = new URL(String(body.authorizationUrl));
     expect(url.searchParams.get('scope')).toBe('openid payments');
     expect(JSON.parse(url.searchParams.get('authorization_details') ?? 'null')).toEqual([
-      { type: 'enduring_payment_consent', account_number: account.accountNumber, account_id: 'qa-1' },
+      {
+        type: 'enduring_payment_consent',
+        account_number: account.accountNumber,
+        account_id: 'qa-1',
+        period: 'daily',
+      },
     ]);
   });
 });
@@ -154,7 +159,10 @@ describe('create: 400 names the field and stores nothing', () => {
   it.each([
     [{ type: 'quartz-accounts' }, 'accountId is required'],
     [{ accountId: ACCOUNT_ID }, 'type is required'],
-    [{ accountId: ACCOUNT_ID, type: 'quartz-other' }, 'type must be one of: quartz-accounts, quartz-payment'],
+    [
+      { accountId: ACCOUNT_ID, type: 'quartz-other' },
+      'type must be one of: quartz-accounts, quartz-payment, account-information-consent, enduring-payment-consent',
+    ],
     [{ accountId: 42, type: 'quartz-accounts' }, 'accountId must be a string'],
     [{ accountId: '', type: 'quartz-accounts' }, 'accountId must not be empty'],
     [{ accountId: ACCOUNT_ID, type: 'quartz-accounts', test: 'yes' }, 'test must be a boolean'],
