@@ -43,6 +43,6 @@ export const createIntentRoute = defineRoute({
     'IDEMPOTENT_REQUEST_IN_PROGRESS',
   ],
   example: {
-    body: { accountId: 'uooxSens6ykJaim1Cu1Q55', type: 'account-information-consent', test: true },
+    body: { accountId: 'uooxSens6ykJaim1Cu1Q55', type: 'quartz-accounts', test: true },
   },
 });

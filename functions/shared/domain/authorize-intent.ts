@@ -225,7 +225,7 @@ async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: st
       (intent.flow === 'decoupled'
         ? await collectApproval(run, intent, claimId)
         : await redeem(run, intent, claimId));
-    bankAccountIds = await materialize(run, intent, claimId, grant);
+    bankAccountIds = await materialize(run, intent, grant);
   } catch (error) {
     // The poll found the user still deciding and gave the intent up with the next poll's time.
     if (error instanceof AuthorizationPendingError) throw error;
@@ -356,7 +356,6 @@ async function saveGrant(
 async function materialize(
   run: ClaimedRun,
   intent: ConnectionIntent,
-  claimId: string,
   grant: IntentGrant,
 ): Promise<string[] | undefined> {
   const { deps, principal, deadline, timing } = run;
@@ -374,13 +373,14 @@ async function materialize(
   let accounts = grant.accounts;
   if (!accounts) {
     if (!grant.accessToken) throw new Error(`intent ${intent.id} has a grant without token or accounts`);
+    // Read with the saved token and not saved again: one write fewer per authorization, and a retry
+    // after a crash from here on reads them again with the same token (a read changes nothing at the
+    // bank). The token leaves the table with the grant when the intent is finished.
     accounts = await deps.provider.listSelectedAccounts({
       test: intent.test === true,
       accessToken: grant.accessToken,
       signal: requestSignal(deadline, timing.providerRequestTimeoutMs),
     });
-    // Keep what the next steps need and drop the token: a retry never has to call the provider again.
-    await deps.intents.saveGrant(intent.id, claimId, { codeHash: grant.codeHash, accounts });
   }
   const connected = await Promise.all(
     accounts.map((account) =>
