@@ -110,7 +110,7 @@ export class ProviderOutcomeUnknownError extends ApiError {
   constructor(readonly kind: 'timeout' | 'unreadable') {
     super(
       kind === 'timeout' ? 'PROVIDER_TIMEOUT' : 'PROVIDER_ERROR',
-      'The bank received the code but its answer was not heard; a retry with the same code completes the intent unless the bank already redeemed the code, in which case it answers AUTHORIZATION_FAILED.',
+      'The bank received the code (or the poll of a decoupled intent) but its answer was not heard; a retry with the same request completes the intent unless the bank already used the code or the approval up, in which case it answers AUTHORIZATION_FAILED.',
     );
     this.statusCode = kind === 'timeout' ? 504 : 502;
   }
