@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { API_KEY_CACHE_BUDGET, MAX_API_KEY_REVOCATION_BOUND_MS } from './time-budget';
 
 /** Where a secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
 export type SecretSource = { secretArn: string } | { value: string } | undefined;
@@ -17,6 +18,11 @@ export interface ServiceConfig {
   quartz: { live: QuartzConfig; test: QuartzConfig };
   /** The key page keys are signed with; only the functions that list by page have it. */
   pageKeySecret?: SecretSource;
+  /**
+   * How late a disabled or rotated API key may still work in a warm container (see
+   * API_KEY_CACHE_BUDGET); absent: the budget's own bound.
+   */
+  apiKeyRevocationBoundMs?: number;
 }
 
 /** The contract's default: a connection is one sitting at the bank. */
@@ -32,10 +38,22 @@ export const intentLifetimeSecondsSchema = z.coerce
   .max(MAX_INTENT_LIFETIME_SECONDS)
   .default(DEFAULT_INTENT_LIFETIME_SECONDS);
 
+/**
+ * Whole seconds from 0 (every request reads its key) to the budget's bound; a local stack whose tests
+ * disable keys may shorten it. The default is the budget's.
+ */
+export const apiKeyRevocationBoundSecondsSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_API_KEY_REVOCATION_BOUND_MS / 1_000)
+  .default(API_KEY_CACHE_BUDGET.revocationBoundMs / 1_000);
+
 const tableSchema = z.object({ TABLE_NAME: z.string().min(3) });
 
 const envSchema = tableSchema.extend({
   INTENT_LIFETIME_SECONDS: intentLifetimeSecondsSchema,
+  API_KEY_REVOCATION_BOUND_SECONDS: apiKeyRevocationBoundSecondsSchema,
   QUARTZ_LIVE_ISSUER: z.url(),
   QUARTZ_LIVE_CLIENT_ID: z.string().min(1),
   QUARTZ_LIVE_REDIRECT_URI: z.url(),
@@ -72,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       },
     },
     pageKeySecret: secretSource(e.PAGE_KEY_SECRET_ARN, e.PAGE_KEY_SECRET),
+    apiKeyRevocationBoundMs: e.API_KEY_REVOCATION_BOUND_SECONDS * 1_000,
   };
 }
 

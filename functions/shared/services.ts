@@ -2,8 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type QuartzConfig, type SecretSource, type ServiceConfig } from './config';
+import { batchedRateLimits, cachedApiKeys } from './container-caches';
 import { DeadlineHttpHandler } from './deadline-http-handler';
-import { systemClock } from './domain/clock';
+import { type Clock, systemClock } from './domain/clock';
 import { ServiceUnavailableError } from './domain/errors';
 import { PageKeys } from './domain/page-keys';
 import type {
@@ -28,7 +29,7 @@ import { IntentRepository } from './repository/intent-repository';
 import { RateLimitRepository } from './repository/rate-limit-repository';
 import { translateStoreErrors } from './repository/store-errors';
 import { cachedSecret } from './secrets';
-import { TIME_BUDGET } from './time-budget';
+import { API_KEY_CACHE_BUDGET, apiKeyCacheBudget, TIME_BUDGET } from './time-budget';
 
 export interface Services extends IntentDependencies {
   intents: IntentStore & IntentListStore;
@@ -44,14 +45,21 @@ export interface Services extends IntentDependencies {
 export interface ServiceOverrides {
   dynamo?: DynamoDBDocumentClient;
   fetch?: QuartzFetch;
+  /** The clock of the services and of the API-key cache's ages. */
+  clock?: Clock;
 }
 
-/** Builds the adapters for one configuration; clients are created here, once. */
+/**
+ * Builds the adapters for one configuration; clients are created here, once, and so are the caches
+ * of the API keys and the rate-limit tokens (container-caches.ts), which live as long as these
+ * services do.
+ */
 export function buildServices(config: ServiceConfig, overrides: ServiceOverrides = {}): Services {
   // Where tracing is on, it starts here: every fetch from now on (the bank) is traced.
   tracer();
   const client = overrides.dynamo ?? createDocumentClient();
   const repository = { client, tableName: config.tableName };
+  const clock = overrides.clock ?? systemClock;
   let secretsManager: SecretsManagerClient | undefined;
   const secrets = () => {
     secretsManager ??= traced(new SecretsManagerClient({ requestHandler: new DeadlineHttpHandler() }));
@@ -75,11 +83,15 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
     intents: new IntentRepository(repository),
     pageKeys: new PageKeys(pageKeySecret(config.pageKeySecret, secrets)),
     bankAccounts: new BankAccountRepository(repository),
-    apiKeys: new ApiKeyRepository(repository),
-    rateLimits: new RateLimitRepository(repository),
+    apiKeys: cachedApiKeys(
+      new ApiKeyRepository(repository),
+      clock,
+      apiKeyCacheBudget(config.apiKeyRevocationBoundMs ?? API_KEY_CACHE_BUDGET.revocationBoundMs),
+    ),
+    rateLimits: batchedRateLimits(new RateLimitRepository(repository)),
     idempotency: new IdempotencyRepository(repository),
     provider: new QuartzProvider({ live: quartz(config.quartz.live), test: quartz(config.quartz.test) }),
-    clock: systemClock,
+    clock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     intentLifetimeMs: config.intentLifetimeSeconds * 1_000,
   };

@@ -168,6 +168,20 @@ export interface RateLimitStore {
 }
 
 /**
+ * The counter that every container shares, one per (account, budget, window), from which a
+ * container takes its requests' tokens in batches (see BatchedRateLimits).
+ */
+export interface RateLimitCounter {
+  /**
+   * Takes up to `count` of the window's `limit` tokens in one write and answers how many it got:
+   * `count`, fewer when fewer were left (then the window has none left), 0 when it had none. Over all
+   * callers the tokens answered never add up to more than `limit`. Throws when the counter cannot be
+   * reached.
+   */
+  take(accountId: string, budget: string, windowStart: number, limit: number, count: number): Promise<number>;
+}
+
+/**
  * A payment consent's limits, as the intent holds them: they travel to the bank in the payment
  * consent's RFC 9396 authorization detail, and the grant must carry them back unchanged.
  */

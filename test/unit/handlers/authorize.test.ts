@@ -323,7 +323,7 @@ describe('authorize: the provider is unavailable', () => {
     expect(statusCode).toBe(504);
     expect(headers['retry-after']).toBe('5');
     expect(body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', message: 'PROVIDER_TIMEOUT' });
-    expect(body.reason).toMatch(/unless the bank already redeemed the code/);
+    expect(body.reason).toMatch(/unless the bank already used the code/);
     expect(stored.current()).toMatchObject({ status: 'created' });
     expect(stored.current()).not.toHaveProperty('claim');
   });

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
+import { RATE_LIMIT_BATCH } from '../../../functions/shared/domain/rate-limit';
 import { FakeQuartz } from '../../support/fake-quartz';
 import {
   ACCOUNT_ID,
@@ -360,27 +361,32 @@ describe('create: dependency failures', () => {
 });
 
 describe('create: rate limit', () => {
-  it('counts each request against the account in the current minute', async () => {
+  it('takes a batch of the account tokens for the current minute with one write', async () => {
     await create(SEED_BODY);
 
-    const counter = dynamo
-      .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input)
-      .find((input) => String(input.Key?.pk).startsWith('RATE_LIMIT#'));
-    expect(counter).toMatchObject({
-      Key: {
-        pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent`,
-        sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}`,
-      },
-      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-      // Kept an hour past the window, then DynamoDB's time to live removes it.
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':limit': 200,
-        ':ttl': Date.parse('2022-03-31T02:56:00.000Z') / 1_000 + 3_600,
-      },
-    });
+    expect(rateLimitCounters()).toEqual([
+      expect.objectContaining({
+        Key: {
+          pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent`,
+          sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}`,
+        },
+        UpdateExpression: 'ADD #count :count SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        // Kept an hour past the window, then DynamoDB's time to live removes it.
+        ExpressionAttributeValues: {
+          ':count': RATE_LIMIT_BATCH,
+          ':limit': 200,
+          ':ttl': Date.parse('2022-03-31T02:56:00.000Z') / 1_000 + 3_600,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ]);
+  });
+
+  it('spends the rest of the batch without writing, then takes the next batch', async () => {
+    for (let i = 0; i < RATE_LIMIT_BATCH + 1; i++) expect((await create(SEED_BODY)).statusCode).toBe(200);
+
+    expect(rateLimitCounters()).toHaveLength(2);
   });
 
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the minute is full, creating nothing', async () => {
