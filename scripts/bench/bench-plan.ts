@@ -56,12 +56,12 @@ const FULL = {
   warmCalls: 2_000,
   authorizeWarmCalls: 300,
   accountingCalls: 100,
-  throughputSeconds: 4,
+  throughputSeconds: 3,
   throughputSegments: 2,
   connections: 4,
-  readerAccounts: 40,
+  readerAccounts: 30,
   writerAccounts: 40,
-  limits: { accountingPerRoute: 30, coldStarts: 130, warmPerRoute: 45, authorizeWarm: 60 },
+  limits: { accountingPerRoute: 25, coldStarts: 110, warmPerRoute: 40, authorizeWarm: 50 },
 } as const;
 
 export const USAGE = `npm run bench [-- --quick] [-- --engine dynalite|dynamodb-local]

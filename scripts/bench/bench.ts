@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '../../functions/routes';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { startLocalStack } from '../../local/local-stack';
 import { countTableCalls } from './accounting-phase';
 import { BenchAccounts } from './bench-accounts';
 import type { BenchContext, RouteUnderTest } from './bench-context';
@@ -52,9 +52,9 @@ async function main(): Promise<void> {
   });
   progress(`bench: ${plan.mode} run on ${plan.engine}, ${ROUTES.length} routes`);
 
-  // The three slow parts of the start run side by side: reading the stack's settings (a child
-  // that loads the CDK), then bundling with them, and starting the local stack.
-  // The bundles target this Node.js's major, which runtimeOf checks is the functions' runtime's.
+  // The slow parts of the start run side by side: reading the stack's settings (a child that loads
+  // the CDK), bundling, and starting the local stack. The bundles target this Node.js's major;
+  // runtimeOf checks that it is the functions' runtime's.
   const bundleDir = path.join(RESULTS_DIR, 'bundles');
   rmSync(bundleDir, { recursive: true, force: true });
   progress(`bundling ${ROUTES.length} handlers and 3 bare handlers with the stack's options`);
@@ -190,5 +190,3 @@ main().then(
     process.exit(1);
   },
 );
-
-export type { LocalStack };

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   process.on('message', (call: WarmCall) => {
     void invoke(handlers[call.target], call, setup).then((result) => process.send?.(result));
   });
+  // The bench is gone (stopped, or failed): so is its container.
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: true });
 }
 
