@@ -47,13 +47,17 @@ async function countRoute(context: BenchContext, subject: RouteUnderTest): Promi
   const { route } = subject;
   const calls = plan.accountingCalls;
   progress(`counting ${route.id}: preparing its account${subject.scenario === 'authorize' ? 's' : ''}`);
-  // Authorize takes a new account per request; the others one account each.
+  // Authorize takes a new account per request; create one of its own; the reads share one (each
+  // read route has its own rate-limit budget).
+  if (subject.scenario === 'reader' && !context.countingReader) {
+    context.countingReader = await readerAccount(fixtures);
+  }
   const connections = new Connections(fixtures);
   const single =
     subject.scenario === 'writer'
       ? await writerAccount(fixtures)
       : subject.scenario === 'reader'
-        ? await readerAccount(fixtures)
+        ? context.countingReader
         : undefined;
   const accountOf = async (): Promise<BenchAccount> => single ?? (await connections.next());
   const setup = childSetupOf(context, subject, proxy.endpoint);

@@ -35,6 +35,8 @@ export interface BenchContext {
   readers: BenchAccount[];
   /** Empty accounts, for creates. */
   writers: BenchAccount[];
+  /** The reader account whose requests the recording proxy counts, made when first needed. */
+  countingReader?: BenchAccount;
   routes: RouteUnderTest[];
 }
 

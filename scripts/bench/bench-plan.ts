@@ -39,15 +39,15 @@ export interface BenchPlan {
 const QUICK = {
   mode: 'quick',
   coldStarts: 3,
-  warmCalls: 100,
-  authorizeWarmCalls: 15,
-  accountingCalls: 15,
+  warmCalls: 80,
+  authorizeWarmCalls: 12,
+  accountingCalls: 10,
   throughputSeconds: 1,
   throughputSegments: 1,
   connections: 4,
-  readerAccounts: 8,
-  writerAccounts: 16,
-  limits: { accountingPerRoute: 6, coldStarts: 25, warmPerRoute: 5, authorizeWarm: 6 },
+  readerAccounts: 6,
+  writerAccounts: 8,
+  limits: { accountingPerRoute: 5, coldStarts: 20, warmPerRoute: 4, authorizeWarm: 5 },
 } as const;
 
 const FULL = {
