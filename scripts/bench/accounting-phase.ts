@@ -31,10 +31,10 @@ export const RETRY_SUFFIX = ' (retry)';
 /**
  * Counts every route's DynamoDB calls and consumed capacity through the recording proxy, on a
  * warm container: a worker process per route, its first call (which also captures a read floor's
- * call) left out. Each route's requests come from one account, so that a rate limiter that
- * counts in memory shows what it writes per request; authorize takes a new account per request
- * (so that each one connects new Bank Accounts, as a user's first connection does), whose key the
- * container has seen once before. Route and floor calls alternate.
+ * call) left out. Create's counted requests come from one account and the reads' from another,
+ * so that a rate limiter that counts in memory shows what it writes per request; authorize takes a
+ * new account per request (so that each one connects new Bank Accounts, as a user's first
+ * connection does), whose key the container has seen once before. Route and floor calls alternate.
  */
 export async function countTableCalls(context: BenchContext): Promise<OperationAccounting[]> {
   const results: OperationAccounting[] = [];
@@ -47,8 +47,7 @@ async function countRoute(context: BenchContext, subject: RouteUnderTest): Promi
   const { route } = subject;
   const calls = plan.accountingCalls;
   progress(`counting ${route.id}: preparing its account${subject.scenario === 'authorize' ? 's' : ''}`);
-  // Authorize takes a new account per request; create one of its own; the reads share one (each
-  // read route has its own rate-limit budget).
+  // The reads share one account: each read route has its own rate-limit budget.
   if (subject.scenario === 'reader' && !context.countingReader) {
     context.countingReader = await readerAccount(fixtures);
   }
