@@ -10,10 +10,14 @@ export interface AuthorizationResponse {
 
 /**
  * The body the callback page posts to authorize: the one place it is built, for the first try and
- * every retry. Today it carries the code alone. The contract lets authorize also take the `state`
- * and `iss` the bank returned (the RFC 9207 mix-up defence); once authorize accepts them, they are
- * added here and nowhere else.
+ * every retry. It carries the `state` and `iss` the bank returned with the code, so that authorize
+ * checks them against the intent before redeeming anything (the RFC 9207 mix-up defence): a code
+ * that came back for another intent, or from another bank, is refused and changes nothing.
  */
 export function authorizeBody(returned: AuthorizationResponse): AuthorizeIntentBody {
-  return { code: returned.code };
+  return {
+    code: returned.code,
+    state: returned.state,
+    ...(returned.iss !== undefined ? { iss: returned.iss } : {}),
+  };
 }

@@ -58,6 +58,13 @@ async function main(): Promise<void> {
     return;
   }
   const body = JSON.stringify({ accountId: stack.accountId, type: 'quartz-accounts', test: true });
+  const decoupled = JSON.stringify({
+    accountId: stack.accountId,
+    type: 'account-information-consent',
+    loginHint: 'carol',
+    test: true,
+  });
+  const curl = `curl -s -H 'Content-Type: application/json' -H 'X-Api-Key: ${stack.apiKey}'`;
   console.log(`
 Bank Account Connection Intents, running locally${persistDir ? ` (data in ${persistDir})` : ' (data in memory)'}
 
@@ -78,7 +85,13 @@ Bank Account Connection Intents, running locally${persistDir ? ` (data in ${pers
 Connect a bank in a browser from the start page, ${stack.startUrl}
 (it creates an intent and sends you to the bank), or create one yourself and open its authorizationUrl:
 
-curl -s -X POST ${stack.apiUrl}/api/bank-account-connection-intents -H 'Content-Type: application/json' -H 'X-Api-Key: ${stack.apiKey}' -d '${body}'
+${curl} -X POST ${stack.apiUrl}/api/bank-account-connection-intents -d '${body}'
+
+The decoupled flow: carol approves in her bank's app by herself; poll authorize without a code
+(403 AUTHORIZATION_PENDING with Retry-After until she has, then 200 {}):
+
+${curl} -X POST ${stack.apiUrl}/api/bank-account-connection-intents -d '${decoupled}'
+${curl} -X POST ${stack.apiUrl}/api/bank-account-connection-intents/<id>/authorize -d '{}'
 
 For sam local invoke, ${SAM_ENV_FILE} now holds this stack's environment (see the README).
 Ctrl-C stops everything.`);

@@ -8,10 +8,14 @@ export const authorizeIntentRoute = defineRoute({
   method: 'POST',
   path: '/api/bank-account-connection-intents/{bankAccountConnectionIntentId}/authorize',
   handlerDir: 'authorize',
-  summary: 'Authorize an intent with the code the bank returned',
+  summary: 'Authorize an intent with the code the bank returned, or poll a decoupled intent',
   description: [
-    'Redeems the authorization code at the bank, at most once, and finishes the intent: `quartz-accounts` creates one Bank Account per account the user selected (an account already held is not duplicated); `quartz-payment` marks its Bank Account `enduringPaymentConsentAuthorized`.',
+    "Redeems the authorization code at the bank, at most once, and finishes the intent: an account-information intent (`quartz-accounts`, `account-information-consent`) creates one Bank Account per account the user selected (an account already held is not duplicated); a payment intent (`quartz-payment`, `enduring-payment-consent`) marks its Bank Account `enduringPaymentConsentAuthorized` and records the consent's limits on it.",
     '',
+    '- A redirect intent needs `code`; a decoupled intent (created with `loginHint`) is polled without it. Either way round is a 400 naming `code`.',
+    "- Polling a decoupled intent: while the user has not answered at the bank, 403 `AUTHORIZATION_PENDING` with `Retry-After` (the bank's interval, raised when the bank asks to slow down); once approved, `200 {}` through the same exactly-once path as a code; denied or expired at the bank, 403 `AUTHORIZATION_FAILED`. At most one request per intent is at the bank at a time.",
+    "- `state` and `iss` (optional) are what the bank returned to the redirect URI with the code; when given they must be this intent's state and the issuer it was sent to (RFC 9207), else a 400 naming the field, checked before anything is redeemed, so a code meant for another intent changes nothing.",
+    '- A payment consent whose grant carries other limits than asked fails: 403 `AUTHORIZATION_FAILED`.',
     '- The same code again after success answers `200 {}` (a safe retry); another code is 403 `ALREADY_AUTHORIZED`.',
     '- A code the bank refuses, or an intent that already failed, is 403 `AUTHORIZATION_FAILED`.',
     '- 502 `PROVIDER_UNAVAILABLE` (the bank was not reached) leaves the intent `created`: retry with the same code. 502 `PROVIDER_ERROR` and 504 `PROVIDER_TIMEOUT` mean the code reached the bank and its answer was lost: a retry with the same code completes the intent unless the bank redeemed the code, in which case it answers 403 `AUTHORIZATION_FAILED`.',
@@ -34,8 +38,9 @@ export const authorizeIntentRoute = defineRoute({
   },
   answer: { description: 'The intent is authorized: an empty object.', schema: z.strictObject({}) },
   badRequest:
-    'The body is not JSON, not `application/json`, or `code` is missing, unknown fields, or malformed.',
+    "The body is not JSON, not `application/json`, has unknown or malformed fields, `code` is missing for a redirect intent or given for a decoupled one, or `state` or `iss` is not the intent's.",
   errors: [
+    'AUTHORIZATION_PENDING',
     'AUTHORIZATION_FAILED',
     'ALREADY_AUTHORIZED',
     'PROVIDER_UNAVAILABLE',

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadQuartzConfig } from '../shared/config';
+import { loadApiKeyRevocationBoundMs, loadQuartzConfig } from '../shared/config';
 import type { IntentDependencies } from '../shared/domain/ports';
 import type { ChainServices } from '../shared/http/middlewares';
 import { QuartzProvider } from '../shared/provider/quartz-provider';
@@ -21,11 +21,11 @@ export function buildAuthorizeIntentServices(
   overrides: WiringOverrides = {},
 ): AuthorizeIntentServices {
   const table = tableOf(env, overrides);
-  const quartz = quartzClients(loadQuartzConfig(env), overrides);
+  const quartz = quartzClients(loadQuartzConfig(env), { ...overrides, readSecretsAtColdStart: true });
   quartz.live.startDiscovery();
   quartz.test.startDiscovery();
   return {
-    ...apiChainServices(table),
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
     intents: new IntentRepository(table),
     bankAccounts: new BankAccountRepository(table),
     provider: new QuartzProvider(quartz),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadIntentLifetimeSeconds, loadQuartzConfig } from '../shared/config';
+import { loadApiKeyRevocationBoundMs, loadIntentLifetimeSeconds, loadQuartzConfig } from '../shared/config';
 import type { CreateOnceDependencies } from '../shared/domain/create-intent-once';
 import type { ChainServices } from '../shared/http/middlewares';
 import { QuartzProvider } from '../shared/provider/quartz-provider';
@@ -23,11 +23,11 @@ export function buildCreateIntentServices(
   overrides: WiringOverrides = {},
 ): CreateIntentServices {
   const table = tableOf(env, overrides);
-  const quartz = quartzClients(loadQuartzConfig(env), overrides);
+  const quartz = quartzClients(loadQuartzConfig(env), { ...overrides, readSecretsAtColdStart: false });
   quartz.live.startDiscovery();
   quartz.test.startDiscovery();
   return {
-    ...apiChainServices(table),
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
     intents: new IntentRepository(table),
     bankAccounts: new BankAccountRepository(table),
     idempotency: new IdempotencyRepository(table),

@@ -1,3 +1,4 @@
+import { loadApiKeyRevocationBoundMs } from '../shared/config';
 import type { getBankAccount } from '../shared/domain/read-bank-accounts';
 import type { ChainServices } from '../shared/http/middlewares';
 import { BankAccountRepository } from '../shared/repository/bank-account-repository';
@@ -12,7 +13,10 @@ export function buildGetBankAccountServices(
   overrides: WiringOverrides = {},
 ): GetBankAccountServices {
   const table = tableOf(env, overrides);
-  return { ...apiChainServices(table), bankAccounts: new BankAccountRepository(table) };
+  return {
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    bankAccounts: new BankAccountRepository(table),
+  };
 }
 
 export const getBankAccountServices = servicesOfProcess(buildGetBankAccountServices);

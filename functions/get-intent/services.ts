@@ -1,3 +1,4 @@
+import { loadApiKeyRevocationBoundMs } from '../shared/config';
 import type { getIntent } from '../shared/domain/read-intents';
 import type { ChainServices } from '../shared/http/middlewares';
 import { IntentRepository } from '../shared/repository/intent-repository';
@@ -12,7 +13,10 @@ export function buildGetIntentServices(
   overrides: WiringOverrides = {},
 ): GetIntentServices {
   const table = tableOf(env, overrides);
-  return { ...apiChainServices(table), intents: new IntentRepository(table) };
+  return {
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    intents: new IntentRepository(table),
+  };
 }
 
 export const getIntentServices = servicesOfProcess(buildGetIntentServices);

@@ -1,4 +1,4 @@
-import { loadPageKeySecret } from '../shared/config';
+import { loadApiKeyRevocationBoundMs, loadPageKeySecret } from '../shared/config';
 import type { listIntents } from '../shared/domain/read-intents';
 import type { ChainServices } from '../shared/http/middlewares';
 import { IntentRepository } from '../shared/repository/intent-repository';
@@ -15,7 +15,7 @@ export function buildListIntentsServices(
 ): ListIntentsServices {
   const table = tableOf(env, overrides);
   return {
-    ...apiChainServices(table),
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
     intents: new IntentRepository(table),
     pageKeys: pageKeys(loadPageKeySecret(env)),
   };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { API_KEY_CACHE_BUDGET, MAX_API_KEY_REVOCATION_BOUND_MS } from './time-budget';
 
 /** Where a secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
 export type SecretSource = { secretArn: string } | { value: string } | undefined;
@@ -17,6 +18,11 @@ export interface ServiceConfig {
   quartz: { live: QuartzConfig; test: QuartzConfig };
   /** The key page keys are signed with; only the functions that list by page have it. */
   pageKeySecret?: SecretSource;
+  /**
+   * How late a disabled or rotated API key may still work in a warm container (see
+   * API_KEY_CACHE_BUDGET); absent: the budget's own bound.
+   */
+  apiKeyRevocationBoundMs?: number;
 }
 
 /** The contract's default: a connection is one sitting at the bank. */
@@ -31,6 +37,17 @@ export const intentLifetimeSecondsSchema = z.coerce
   .min(1)
   .max(MAX_INTENT_LIFETIME_SECONDS)
   .default(DEFAULT_INTENT_LIFETIME_SECONDS);
+
+/**
+ * Whole seconds from 0 (every request reads its key) to the budget's bound; a local stack whose tests
+ * disable keys may shorten it. The default is the budget's.
+ */
+export const apiKeyRevocationBoundSecondsSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_API_KEY_REVOCATION_BOUND_MS / 1_000)
+  .default(API_KEY_CACHE_BUDGET.revocationBoundMs / 1_000);
 
 const tableSchema = z.object({ TABLE_NAME: z.string().min(3) });
 
@@ -55,10 +72,15 @@ const pageKeySchema = z.object({
   PAGE_KEY_SECRET: z.string().min(32).optional(),
 });
 
+const apiKeyRevocationSchema = z.object({
+  API_KEY_REVOCATION_BOUND_SECONDS: apiKeyRevocationBoundSecondsSchema,
+});
+
 const envSchema = tableSchema
   .extend(quartzSchema.shape)
   .extend(intentLifetimeSchema.shape)
-  .extend(pageKeySchema.shape);
+  .extend(pageKeySchema.shape)
+  .extend(apiKeyRevocationSchema.shape);
 
 /**
  * The one place configuration is read; fails fast naming every missing or malformed variable. Every
@@ -73,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     intentLifetimeSeconds: loadIntentLifetimeSeconds(env),
     quartz: loadQuartzConfig(env),
     pageKeySecret: loadPageKeySecret(env),
+    apiKeyRevocationBoundMs: loadApiKeyRevocationBoundMs(env),
   };
 }
 
@@ -113,6 +136,11 @@ export function loadIntentLifetimeSeconds(env: NodeJS.ProcessEnv = process.env):
 export function loadPageKeySecret(env: NodeJS.ProcessEnv = process.env): SecretSource {
   const e = parseEnvironment(pageKeySchema, env);
   return secretSource(e.PAGE_KEY_SECRET_ARN, e.PAGE_KEY_SECRET);
+}
+
+/** How late a disabled API key may still work in a warm container: every API function's chain reads it. */
+export function loadApiKeyRevocationBoundMs(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnvironment(apiKeyRevocationSchema, env).API_KEY_REVOCATION_BOUND_SECONDS * 1_000;
 }
 
 /** What the expiry sweeper needs: the table only (no bank, no secret). */

@@ -51,12 +51,14 @@ export function buildServices(config: ServiceConfig, overrides: ServiceOverrides
   tracer();
   const table = { client: overrides.dynamo ?? createDocumentClient(), tableName: config.tableName };
   return {
-    ...apiChainServices(table),
+    ...apiChainServices(table, config.apiKeyRevocationBoundMs, overrides.clock),
     intents: new IntentRepository(table),
     pageKeys: pageKeys(config.pageKeySecret),
     bankAccounts: new BankAccountRepository(table),
     idempotency: new IdempotencyRepository(table),
-    provider: new QuartzProvider(quartzClients(config.quartz, overrides)),
+    provider: new QuartzProvider(
+      quartzClients(config.quartz, { ...overrides, readSecretsAtColdStart: true }),
+    ),
     sleep: (ms) => sleep(ms),
     intentLifetimeMs: config.intentLifetimeSeconds * 1_000,
   };

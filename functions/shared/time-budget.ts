@@ -97,6 +97,43 @@ export const expiryBoundMs = (budget: TimeBudget, sweepIntervalMs = budget.expir
   budget.claimLeaseMs + sweepIntervalMs + budget.functionTimeoutMs;
 
 /**
+ * How long a container (a Lambda execution environment; a handler bundle of the local API) answers
+ * from memory what it read about API keys, instead of reading the key on every request
+ * (docs/performance-auth-and-rate-limit.md).
+ */
+export interface ApiKeyCacheBudget {
+  /**
+   * The revocation bound. A key's record, read strongly consistently, is used at most this long from
+   * the moment the read began: a key disabled, or rotated away, stops working in every container at
+   * most this long after the change (a re-enabled one works again as late). Zero: no caching.
+   */
+  readonly revocationBoundMs: number;
+  /**
+   * A secret that no key has is answered 401 from memory this long (never longer than the bound), so
+   * a client repeating a wrong secret costs one read per container per period, not one per request.
+   * Short, though harmless to a new key: its record is written before its secret is handed out.
+   */
+  readonly unknownSecretTtlMs: number;
+}
+
+export const API_KEY_CACHE_BUDGET: ApiKeyCacheBudget = {
+  revocationBoundMs: 60_000,
+  unknownSecretTtlMs: 10_000,
+};
+
+/**
+ * The most a deployment or a local stack may set the bound to (API_KEY_REVOCATION_BOUND_SECONDS):
+ * shorter is always allowed, down to no caching at all; longer would break what the docs promise.
+ */
+export const MAX_API_KEY_REVOCATION_BOUND_MS = API_KEY_CACHE_BUDGET.revocationBoundMs;
+
+/** The budget with the bound a configuration chose (the unknown-secret period never outlives it). */
+export const apiKeyCacheBudget = (revocationBoundMs: number): ApiKeyCacheBudget => ({
+  revocationBoundMs,
+  unknownSecretTtlMs: Math.min(API_KEY_CACHE_BUDGET.unknownSecretTtlMs, revocationBoundMs),
+});
+
+/**
  * The budget of the function that publishes the table's changes as events (functions/publish-events).
  * It answers no caller: Lambda feeds it batches of the table's change stream and retries what it
  * hands back, so its one rule is to hand back, before its timeout, every change it could not publish.

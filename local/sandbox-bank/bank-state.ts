@@ -7,6 +7,8 @@ export interface SandboxStats {
   tokenRequests: number;
   /** authorization_code redemptions that answered tokens. */
   redeemedCodes: number;
+  /** Polls of approved decoupled (CIBA) requests that answered tokens: once per request, if the client is right. */
+  collectedDecoupledRequests: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface SandboxStats {
  * In memory for the life of the process, like oidc-provider's default adapter.
  */
 export class BankState {
-  readonly stats: SandboxStats = { tokenRequests: 0, redeemedCodes: 0 };
+  readonly stats: SandboxStats = { tokenRequests: 0, redeemedCodes: 0, collectedDecoupledRequests: 0 };
   /** Switched through `/sandbox/faults` (faults-route.ts). */
   faults: BankFaults = NO_FAULTS;
   /** Decoupled (CIBA) requests, for the banking app and the test users' own answers. */

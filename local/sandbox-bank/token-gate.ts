@@ -49,6 +49,7 @@ export function tokenGate(provider: Provider, state: BankState): Middleware {
       return;
     }
     if (code) state.stats.redeemedCodes += 1;
+    else state.stats.collectedDecoupledRequests += 1;
 
     const delayMs = state.faults.tokenDelayMs || (findTestUser(source.accountId ?? '')?.tokenDelayMs ?? 0);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -1,11 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../functions/shared/domain/clock';
 import type { BankAccount } from '../../functions/shared/domain/schemas';
 import type { ApiHandlerOptions } from '../../functions/shared/http/api-handler';
-import { bankAccountKey } from '../../functions/shared/repository/table-keys';
+import { bankAccountKey, KEY_PREFIXES } from '../../functions/shared/repository/table-keys';
 import { buildServices, type Services } from '../../functions/shared/services';
 import { FakeQuartz } from './fake-quartz';
 import {
@@ -50,7 +55,12 @@ export function harness(
 ): Harness {
   dynamo.reset();
   dynamo.on(GetCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({});
+  dynamo.on(UpdateCommand).callsFake((input: UpdateCommandInput) =>
+    // A rate-limit counter with room answers its new count; a test makes it refuse with rejects().
+    String(input.Key?.pk).startsWith(KEY_PREFIXES.rateLimit)
+      ? { Attributes: { requestCount: input.ExpressionAttributeValues?.[':count'] } }
+      : {},
+  );
   for (const key of [
     apiKey({ secret: OWNER_SECRET }),
     apiKey({ secret: TERMINAL_SECRET, name: 'Till', role: 'merchant-terminal' }),
@@ -64,7 +74,7 @@ export function harness(
     new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   );
   const services: Services = {
-    ...buildServices(testConfig, { dynamo: client, fetch: quartz.fetch }),
+    ...buildServices(testConfig, { dynamo: client, fetch: quartz.fetch, clock }),
     clock,
     sleep: clock.sleep,
   };

@@ -169,8 +169,32 @@ export function expectFromFunction(
       label: '400 schema',
     };
   }
+  const refusal = authorizeRefusal(request, parsed);
+  if (refusal) return refusal(owner);
   const only200 = options.fresh && request.pristine && owner === request.caller;
   return { expected: { status: 'valid', only200 }, spender: owner, label: only200 ? 'valid 200' : 'valid' };
+}
+
+/**
+ * Authorize's rules that need the intent (every intent of the world is a redirect one): no `code`,
+ * or a `state` or `iss` that is not the intent's (none generated is), is a 400 naming the field, or
+ * a 403 of the route's own rules, which come first; either way nothing changes.
+ */
+function authorizeRefusal(
+  request: HostileRequest,
+  parsed: unknown,
+): ((owner: WorldAccount | undefined) => Expectation) | undefined {
+  if (request.routeId !== 'AuthorizeIntent' || parsed === null || typeof parsed !== 'object')
+    return undefined;
+  const body = parsed as Record<string, unknown>;
+  const field = body.code === undefined ? 'code' : ['state', 'iss'].find((name) => body[name] !== undefined);
+  if (field === undefined) return undefined;
+  return (owner) => ({
+    expected: { status: 'refused', field },
+    spender: owner,
+    label: `400 ${field} for the intent`,
+    readOnly: true,
+  });
 }
 
 /**

@@ -122,6 +122,16 @@ const VALID_REQUESTS: Partial<Record<RouteId, RouteContract['valid']>> = {
             bankAccountId: caller.bankAccountIds.test,
             test: true,
           },
+          // The later page's names, with a payment consent's limits.
+          { accountId: caller.accountId, type: 'account-information-consent' },
+          {
+            accountId: caller.accountId,
+            type: 'enduring-payment-consent',
+            bankAccountId: caller.bankAccountIds.live,
+            name: 'Groceries',
+            period: 'fortnightly',
+            totalAmount: '50000',
+          },
         ),
       )
       .map((body) => ({ body })),

@@ -8,6 +8,10 @@ import {
 import type {
   AuthorizationRequest,
   BankAccountStore,
+  DecoupledAuthorizationRequest,
+  DecoupledAuthorizationStarted,
+  DecoupledPollOutcome,
+  DecoupledPollRequest,
   ExpiryStore,
   IntentOutcome,
   IntentStore,
@@ -15,12 +19,14 @@ import type {
   RedeemRequest,
 } from '../../functions/shared/domain/ports';
 import {
+  type Backchannel,
   type BankAccount,
   bankAccountSchema,
   type ConnectionIntent,
   connectionIntentSchema,
   type IntentClaim,
   type IntentGrant,
+  type PaymentConsentLimits,
   type ProviderAccount,
 } from '../../functions/shared/domain/schemas';
 
@@ -174,12 +180,15 @@ export type Effect =
   | 'intent.claim'
   | 'intent.saveGrant'
   | 'intent.releaseClaim'
+  | 'intent.deferPoll'
   | 'intent.finish'
   | 'intent.expire'
   | 'bankAccount.reserveNumber'
   | 'bankAccount.put'
   | 'bankAccount.markConsent'
   | 'bank.redeem'
+  | 'bank.poll'
+  | 'bank.startDecoupled'
   | 'idempotency.claimNew'
   | 'idempotency.takeOver'
   | 'idempotency.complete'
@@ -341,6 +350,19 @@ const noLiveClaim = (intent: ConnectionIntent, now: number): boolean =>
 const withinLifetime = (intent: ConnectionIntent, now: number): boolean =>
   intent.expiresAt === undefined || intent.expiresAt > new Date(now).toISOString();
 
+/** A redirect intent, or a decoupled one whose bank may be polled at `now` (the repository's POLL_DUE). */
+const pollDue = (intent: ConnectionIntent, now: number): boolean =>
+  intent.backchannel === undefined || intent.backchannel.pollAfter <= now;
+
+/** What every final write drops (the repository's DROPPED_WHEN_FINAL). */
+const withoutProviderMaterial = ({
+  claim: _claim,
+  grant: _grant,
+  oauth: _oauth,
+  backchannel: _backchannel,
+  ...intent
+}: ConnectionIntent): ConnectionIntent => intent;
+
 /** IntentStore with IntentRepository's conditions; every call goes through `invocation`. */
 export class InMemoryIntentStore implements IntentStore {
   constructor(
@@ -363,7 +385,11 @@ export class InMemoryIntentStore implements IntentStore {
     return this.invocation.effect('intent.claim', () =>
       this.update(
         id,
-        (intent) => intent.status === 'created' && noLiveClaim(intent, now) && withinLifetime(intent, now),
+        (intent) =>
+          intent.status === 'created' &&
+          noLiveClaim(intent, now) &&
+          withinLifetime(intent, now) &&
+          pollDue(intent, now),
         (intent) => ({ ...intent, claim }),
       ),
     );
@@ -378,11 +404,11 @@ export class InMemoryIntentStore implements IntentStore {
           noLiveClaim(intent, now) &&
           intent.expiresAt !== undefined &&
           intent.expiresAt <= new Date(now).toISOString(),
-        ({ claim: _claim, grant: _grant, oauth: _oauth, ...intent }) => ({
-          ...intent,
+        (stored) => ({
+          ...withoutProviderMaterial(stored),
           status: 'failed',
           failureReason: 'EXPIRED',
-          updatedAt: intent.expiresAt ?? intent.updatedAt,
+          updatedAt: stored.expiresAt ?? stored.updatedAt,
           updatedBy,
         }),
       ),
@@ -401,6 +427,12 @@ export class InMemoryIntentStore implements IntentStore {
     );
   }
 
+  async deferPoll(id: string, claimId: string, backchannel: Backchannel): Promise<void> {
+    await this.invocation.effect('intent.deferPoll', () =>
+      this.update(id, heldBy(claimId), ({ claim: _claim, ...intent }) => ({ ...intent, backchannel })),
+    );
+  }
+
   async finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void> {
     const { status, updatedAt, updatedBy } = outcome;
     const result =
@@ -411,8 +443,8 @@ export class InMemoryIntentStore implements IntentStore {
           }
         : { failureReason: outcome.failureReason };
     await this.invocation.effect('intent.finish', () =>
-      this.update(id, heldBy(claimId), ({ claim: _claim, grant: _grant, oauth: _oauth, ...intent }) => ({
-        ...intent,
+      this.update(id, heldBy(claimId), (stored) => ({
+        ...withoutProviderMaterial(stored),
         status,
         updatedAt,
         updatedBy,
@@ -503,13 +535,20 @@ export class InMemoryBankAccountStore implements BankAccountStore {
     }
   }
 
-  markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void> {
+  markEnduringPaymentConsent(
+    id: string,
+    limits: PaymentConsentLimits | undefined,
+    updatedAt: string,
+    updatedBy: string,
+  ): Promise<void> {
     return this.invocation.effect('bankAccount.markConsent', () => {
       const current = this.table.bankAccounts.get(id);
       if (!current) throw new StateConflictError();
+      const { paymentConsent: _earlier, ...rest } = current;
       this.table.bankAccounts.set(id, {
-        ...current,
+        ...rest,
         enduringPaymentConsentAuthorized: true,
+        ...(limits ? { paymentConsent: structuredClone(limits) } : {}),
         updatedAt,
         updatedBy,
       });
@@ -558,6 +597,18 @@ export type AccountsEndpoint = (
   request: { accessToken: string; signal: AbortSignal },
   read: () => ProviderAccount[],
 ) => Promise<ProviderAccount[]>;
+
+/** One backchannel request as the bank keeps it. */
+export interface DecoupledRequest {
+  authReqId: string;
+  loginHint: string;
+  decision: 'pending' | 'approved' | 'denied' | 'expired';
+  /** How often the approval was handed out (more than once only by a faulty client). */
+  collected: number;
+  polls: number;
+  /** What the start asked for (limits, bank account), for tests to check. */
+  request: Omit<DecoupledAuthorizationRequest, 'signal'>;
+}
 
 interface IssuedToken {
   code: string;
@@ -612,9 +663,96 @@ export class ScriptedBank {
     return structuredClone(this.issued.get(code) ?? []);
   }
 
+  // ---- the decoupled flow (CIBA, poll mode) ----
+
+  /** The interval the bank answers at the start, and raises by 5 s with every `slow_down`. */
+  decoupledIntervalSeconds = 1;
+  /** Every backchannel request the bank started, by its `auth_req_id`. */
+  readonly decoupled = new Map<string, DecoupledRequest>();
+  /** How many polls were at the bank at once, at most: CIBA allows one per interval. */
+  maxPollsInFlight = 0;
+  private pollsInFlight = 0;
+  /** The next poll of a pending request is answered `slow_down` (the interval raised by 5 s). */
+  slowDownNext = false;
+  /** Where a test holds a poll at the bank (to overlap it with others). */
+  pollGate: Gate | undefined;
+
+  /** The user answers the request started for `loginHint` (the newest of theirs). */
+  answer(
+    loginHint: string,
+    decision: 'approved' | 'denied' | 'expired',
+    accounts: ProviderAccount[] = [],
+  ): void {
+    const request = [...this.decoupled.values()].filter((each) => each.loginHint === loginHint).at(-1);
+    if (!request) throw new Error(`no decoupled request for ${loginHint}`);
+    request.decision = decision;
+    this.issued.set(request.authReqId, structuredClone(accounts));
+  }
+
+  /** Approvals the bank handed out: a second collection of one is refused, as a code's is. */
+  get collections(): number {
+    return [...this.decoupled.values()].reduce((sum, request) => sum + request.collected, 0);
+  }
+
+  private startDecoupled(request: DecoupledAuthorizationRequest): DecoupledAuthorizationStarted {
+    if (request.loginHint === 'nobody') throw new ProviderRejectedError('unknown_user_id');
+    const authReqId = `auth-req-${this.decoupled.size + 1}`;
+    this.decoupled.set(authReqId, {
+      authReqId,
+      loginHint: request.loginHint,
+      decision: 'pending',
+      collected: 0,
+      polls: 0,
+      request: structuredClone({ ...request, signal: undefined }),
+    });
+    return { authReqId, expiresInSeconds: 300, intervalSeconds: this.decoupledIntervalSeconds };
+  }
+
+  private async poll(request: DecoupledPollRequest): Promise<DecoupledPollOutcome> {
+    this.pollsInFlight += 1;
+    this.maxPollsInFlight = Math.max(this.maxPollsInFlight, this.pollsInFlight);
+    try {
+      await this.pollGate?.pass();
+      const started = this.decoupled.get(request.authReqId);
+      if (!started) throw new ProviderRejectedError('invalid_grant');
+      started.polls += 1;
+      switch (started.decision) {
+        case 'pending':
+          if (this.slowDownNext) {
+            this.slowDownNext = false;
+            return { status: 'slow_down', intervalSeconds: request.intervalSeconds + 5 };
+          }
+          return { status: 'pending', intervalSeconds: request.intervalSeconds };
+        case 'denied':
+          return { status: 'denied', providerError: 'access_denied' };
+        case 'expired':
+          return { status: 'expired', providerError: 'expired_token' };
+        case 'approved': {
+          if (started.collected > 0) {
+            for (const token of this.tokens.values())
+              if (token.code === started.authReqId) token.revoked = true;
+            started.collected += 1;
+            throw new ProviderRejectedError('invalid_grant');
+          }
+          started.collected += 1;
+          const accessToken = `token-${started.authReqId}`;
+          this.tokens.set(accessToken, { code: started.authReqId, revoked: false });
+          return { status: 'approved', accessToken };
+        }
+      }
+    } finally {
+      this.pollsInFlight -= 1;
+    }
+  }
+
   /** The port as one invocation uses it: sending a code is an effect of that invocation. */
   provider(invocation: Invocation): OpenBankingProvider {
     return {
+      issuer: async (test: boolean) =>
+        test ? 'https://sandbox.bank.example.com' : 'https://bank.example.com',
+      startDecoupledAuthorization: (request) =>
+        invocation.effect('bank.startDecoupled', () => this.startDecoupled(request)),
+      pollDecoupledAuthorization: (request) => invocation.effect('bank.poll', () => this.poll(request)),
       beginAuthorization: async (request: AuthorizationRequest) => ({
         authorizationUrl: `https://bank.example.com/auth?state=${encodeURIComponent(request.state)}`,
         codeVerifier: 'verifier-0123456789-0123456789-0123456789',

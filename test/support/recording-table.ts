@@ -45,7 +45,7 @@ interface Command {
  * An in-memory table behind a DynamoDB document client, for suites that send thousands of requests
  * through one handler: reads answer from a map, puts and updates change it, and every command that
  * is not a read is recorded (queries answer too). A put honours `attribute_not_exists(pk)` and the rate-limit counter
- * refuses while `limitReached`; other conditions are not evaluated (each run starts from the same
+ * refuses while `limitReached` (else it answers as an empty window would); other conditions are not evaluated (each run starts from the same
  * items, so the ones the service sends hold).
  *
  * The client's own `send` answers, not aws-sdk-client-mock's stub: sinon's argument matching costs
@@ -128,7 +128,8 @@ export class RecordingTable {
     const key = (input.Key ?? {}) as Partial<TableKey>;
     if (String(key.pk).startsWith(KEY_PREFIXES.rateLimit)) {
       if (this.limitReached) throw conditionFailed();
-      return {};
+      // A window with room: the count is what this take added.
+      return { Attributes: { requestCount: input.ExpressionAttributeValues?.[':count'] } };
     }
     const next = applyUpdate(this.items.get(keyOf(key)) ?? { ...key }, input);
     this.items.set(keyOf(key), next);

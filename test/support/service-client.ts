@@ -5,6 +5,7 @@ import { ApiKeyRepository } from '../../functions/shared/repository/api-key-repo
 import { BankAccountRepository } from '../../functions/shared/repository/bank-account-repository';
 import { IntentRepository } from '../../functions/shared/repository/intent-repository';
 import { createDocumentClient } from '../../functions/shared/services';
+import type { SandboxStats } from '../../local/sandbox-bank/bank-state';
 import type { LocalStackSummary } from './local-stack-process';
 import { openApiValidator } from './openapi-validator';
 
@@ -97,7 +98,12 @@ export class ServiceClient {
   }
 
   authorize(intentId: string, code: string): Promise<ApiAnswer> {
-    return this.post(`/api/bank-account-connection-intents/${intentId}/authorize`, { code });
+    return this.authorizeWith(intentId, { code });
+  }
+
+  /** Authorize with any body: a decoupled intent's poll (`{}`), or a code with its `state` and `iss`. */
+  authorizeWith(intentId: string, body: Record<string, unknown>): Promise<ApiAnswer> {
+    return this.post(`/api/bank-account-connection-intents/${intentId}/authorize`, body);
   }
 
   async post(path: string, body: unknown, apiKey = this.apiKey): Promise<ApiAnswer> {
@@ -111,8 +117,8 @@ export class ServiceClient {
   }
 
   /** The sandbox bank's counters (`GET /sandbox/stats`). */
-  async bankStats(issuer: string): Promise<{ tokenRequests: number; redeemedCodes: number }> {
+  async bankStats(issuer: string): Promise<SandboxStats> {
     const response = await fetch(`${issuer}/sandbox/stats`);
-    return (await response.json()) as { tokenRequests: number; redeemedCodes: number };
+    return (await response.json()) as SandboxStats;
   }
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type BankAccount, crn, isoTimestamp } from './schemas';
+import { type BankAccount, consentNameSchema, crn, isoTimestamp, paymentPeriodSchema } from './schemas';
 
 /**
  * A Bank Account in the API family's field names (its page calls the audit fields `modifiedAt/By`).
@@ -15,6 +15,17 @@ export const bankAccountViewSchema = z.strictObject({
   test: z.literal(true).optional(),
   /** Only when true. */
   enduringPaymentConsentAuthorized: z.literal(true).optional(),
+  // The authorized consent's limits, where known (a consent from before limits has none).
+  name: consentNameSchema
+    .optional()
+    .meta({ description: "With the consent, where set: the consent's name." }),
+  period: paymentPeriodSchema
+    .optional()
+    .meta({ description: 'With the consent, where known: the period after which its amount resets.' }),
+  totalAmount: z
+    .string()
+    .optional()
+    .meta({ description: 'With the consent, where set: the most per period, in cents.' }),
   createdAt: isoTimestamp,
   createdBy: crn,
   modifiedAt: isoTimestamp,
@@ -33,7 +44,7 @@ export function toBankAccountView(bankAccount: BankAccount): BankAccountView {
     bankAccountName: bankAccount.name,
     ...(bankAccount.test === true ? { test: true as const } : {}),
     ...(bankAccount.enduringPaymentConsentAuthorized === true
-      ? { enduringPaymentConsentAuthorized: true as const }
+      ? { enduringPaymentConsentAuthorized: true as const, ...bankAccount.paymentConsent }
       : {}),
     createdAt: bankAccount.createdAt,
     createdBy: bankAccount.createdBy,

@@ -55,6 +55,19 @@ export class BusinessRuleError extends ApiError {
   }
 }
 
+/**
+ * 403 AUTHORIZATION_PENDING: a decoupled intent whose user has not answered at the bank yet. Poll
+ * again after `Retry-After`, the bank's interval (raised by each `slow_down` it answered).
+ */
+export class AuthorizationPendingError extends ApiError {
+  readonly statusCode = 403;
+  override readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('AUTHORIZATION_PENDING', 'The user has not completed the steps to authorize the consent.');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** 404: only for an unknown route or method. */
 export class RouteNotFoundError extends ApiError {
   readonly statusCode = 404;
@@ -97,7 +110,7 @@ export class ProviderOutcomeUnknownError extends ApiError {
   constructor(readonly kind: 'timeout' | 'unreadable') {
     super(
       kind === 'timeout' ? 'PROVIDER_TIMEOUT' : 'PROVIDER_ERROR',
-      'The bank received the code but its answer was not heard; a retry with the same code completes the intent unless the bank already redeemed the code, in which case it answers AUTHORIZATION_FAILED.',
+      'The bank received the code (or the poll of a decoupled intent) but its answer was not heard; a retry with the same request completes the intent unless the bank already used the code or the approval up, in which case it answers AUTHORIZATION_FAILED.',
     );
     this.statusCode = kind === 'timeout' ? 504 : 502;
   }

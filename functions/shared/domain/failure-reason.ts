@@ -13,7 +13,7 @@ export const FAILURE_REASONS = [
   'GRANT_INSUFFICIENT',
   /** The bank refused the access token it had issued when the accounts were read. */
   'TOKEN_REJECTED',
-  /** The intent was not authorized within its lifetime. */
+  /** The intent was not authorized within its lifetime, or its decoupled request expired unanswered. */
   'EXPIRED',
   /** The bank refused the authorization for a reason not listed above. */
   'PROVIDER_REJECTED',
@@ -31,6 +31,8 @@ const FROM_PROVIDER_CODE: ReadonlyMap<string, FailureReason> = new Map<string, F
   ['insufficient_scope', 'GRANT_INSUFFICIENT'],
   ['authorization_details_mismatch', 'GRANT_INSUFFICIENT'],
   ['invalid_token', 'TOKEN_REJECTED'],
+  // A decoupled request the user left unanswered until the bank let it expire.
+  ['expired_token', 'EXPIRED'],
 ]);
 
 /**

@@ -38,7 +38,7 @@ export const isDueForExpiry = (intent: ConnectionIntent, now: number): boolean =
  */
 export function asSeenAt(intent: ConnectionIntent, now: number): ConnectionIntent {
   if (!isDueForExpiry(intent, now) || intent.expiresAt === undefined) return intent;
-  const { claim: _claim, grant: _grant, oauth: _oauth, ...kept } = intent;
+  const { claim: _claim, grant: _grant, oauth: _oauth, backchannel: _backchannel, ...kept } = intent;
   return {
     ...kept,
     status: 'failed',

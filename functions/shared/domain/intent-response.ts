@@ -1,8 +1,9 @@
-import { type ConnectionIntent, type IntentResponse, intentResponseSchema } from './schemas';
+import { type ConnectionIntent, type IntentResponse, intentResponseSchema, isPaymentType } from './schemas';
 
 /**
- * The public view of an intent: the seed's fields only. Parsed through the strict response schema,
- * so an internal field can never slip into an answer.
+ * The public view of an intent: the seed's fields, and the later page's limits for the payment
+ * types. Parsed through the strict response schema, so an internal field can never slip into an
+ * answer.
  */
 export function toIntentResponse(intent: ConnectionIntent): IntentResponse {
   return intentResponseSchema.parse({
@@ -16,8 +17,15 @@ export function toIntentResponse(intent: ConnectionIntent): IntentResponse {
     updatedBy: intent.updatedBy,
     authorizationUrl: intent.authorizationUrl,
     ...(intent.test === true ? { test: true as const } : {}),
-    ...(intent.type === 'quartz-payment' && intent.bankAccountId
-      ? { bankAccountId: intent.bankAccountId }
-      : {}),
+    ...(isPaymentType(intent.type) ? paymentTerms(intent) : {}),
   });
+}
+
+function paymentTerms(intent: ConnectionIntent): Partial<IntentResponse> {
+  return {
+    ...(intent.bankAccountId ? { bankAccountId: intent.bankAccountId } : {}),
+    ...(intent.name !== undefined ? { name: intent.name } : {}),
+    ...(intent.period !== undefined ? { period: intent.period } : {}),
+    ...(intent.totalAmount !== undefined ? { totalAmount: intent.totalAmount } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { failureReasonOf, failureReasonSchema } from './failure-reason';
 import { toIntentResponse } from './intent-response';
-import { type ConnectionIntent, intentResponseSchema } from './schemas';
+import { type ConnectionIntent, consentKindOf, intentResponseSchema } from './schemas';
 
 /**
  * An intent as the read operations answer it: what create answers, plus the outcome once there is
@@ -12,14 +12,17 @@ export const intentViewSchema = intentResponseSchema.extend({
   failureReason: failureReasonSchema.optional().meta({ description: 'Only when `status` is `failed`.' }),
   /** When an account-information intent is `authorized`: the Bank Accounts it connected. */
   bankAccountIds: z.array(z.string()).optional().meta({
-    description: 'Only when a `quartz-accounts` intent is `authorized`: the Bank Accounts it connected.',
+    description:
+      'Only when an account-information intent (`quartz-accounts`, `account-information-consent`) is `authorized`: the Bank Accounts it connected.',
   }),
 });
 export type IntentView = z.infer<typeof intentViewSchema>;
 
 export function toIntentView(intent: ConnectionIntent): IntentView {
   const connected =
-    intent.type === 'quartz-accounts' && intent.status === 'authorized' ? intent.bankAccountIds : undefined;
+    consentKindOf(intent.type) === 'account-information' && intent.status === 'authorized'
+      ? intent.bankAccountIds
+      : undefined;
   return intentViewSchema.parse({
     ...toIntentResponse(intent),
     ...(intent.status === 'failed' ? { failureReason: failureReasonOf(intent.failureReason) } : {}),

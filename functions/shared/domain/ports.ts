@@ -4,12 +4,14 @@ import type { IntentEvent } from './intent-events';
 import type { IntentPosition } from './intent-page';
 import type {
   ApiKey,
+  Backchannel,
   BankAccount,
   ConnectionIntent,
   IntentClaim,
   IntentGrant,
   IntentResponse,
   IntentType,
+  PaymentConsentLimits,
   ProviderAccount,
 } from './schemas';
 
@@ -24,14 +26,21 @@ export interface IntentStore {
   /** Writes a new intent; fails if the id exists. */
   create(intent: ConnectionIntent): Promise<void>;
   /**
-   * Records `claim` if the intent is `created`, holds no claim that is live at `now` (epoch ms) and
-   * its lifetime has not ended at `now`: an expired intent can never be claimed.
+   * Records `claim` if the intent is `created`, holds no claim that is live at `now` (epoch ms), its
+   * lifetime has not ended at `now` (an expired intent can never be claimed) and, for a decoupled
+   * intent, its bank may be polled at `now` (`backchannel.pollAfter`).
    */
   claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent>;
   /** Saves (or replaces) the grant, if `claimId` still holds the intent. */
   saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent>;
   /** Gives the intent up without changing its status, if `claimId` still holds it. */
   releaseClaim(id: string, claimId: string): Promise<void>;
+  /**
+   * Gives a decoupled intent up after a poll that found the bank's request still pending, recording
+   * the interval in force and when the bank may be polled next, if `claimId` still holds it. Until
+   * `backchannel.pollAfter`, `claim` refuses the intent: concurrent polls never reach the bank early.
+   */
+  deferPoll(id: string, claimId: string, backchannel: Backchannel): Promise<void>;
   /** Moves the intent to a final status and drops claim, grant and PKCE material. */
   finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void>;
   /**
@@ -82,7 +91,13 @@ export interface BankAccountStore {
    * account number; returns the one that is stored. Safe to repeat.
    */
   connect(candidate: BankAccount): Promise<BankAccount>;
-  markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void>;
+  /** Marks the consent authorized and records its limits (replacing an earlier consent's). */
+  markEnduringPaymentConsent(
+    id: string,
+    limits: PaymentConsentLimits | undefined,
+    updatedAt: string,
+    updatedBy: string,
+  ): Promise<void>;
 }
 
 export interface BankAccountListStore {
@@ -152,20 +167,25 @@ export interface RateLimitStore {
   hit(accountId: string, budget: string, windowStart: number, limit: number): Promise<boolean>;
 }
 
-/** The periods after which the amount spent under a payment consent resets. */
-export type PaymentConsentPeriod = 'daily' | 'weekly' | 'fortnightly' | 'monthly' | 'yearly';
+/**
+ * The counter that every container shares, one per (account, budget, window), from which a
+ * container takes its requests' tokens in batches (see BatchedRateLimits).
+ */
+export interface RateLimitCounter {
+  /**
+   * Takes up to `count` of the window's `limit` tokens in one write and answers how many it got:
+   * `count`, fewer when fewer were left (then the window has none left), 0 when it had none. Over all
+   * callers the tokens answered never add up to more than `limit`. Throws when the counter cannot be
+   * reached.
+   */
+  take(accountId: string, budget: string, windowStart: number, limit: number, count: number): Promise<number>;
+}
 
 /**
  * A payment consent's limits, as the intent holds them: they travel to the bank in the payment
  * consent's RFC 9396 authorization detail, and the grant must carry them back unchanged.
  */
-export interface PaymentConsentLimits {
-  /** The consent's name shown to the user. */
-  name?: string;
-  period: PaymentConsentPeriod;
-  /** The most the consent may be used for within one period: a string of cents, e.g. "50000". */
-  totalAmount?: string;
-}
+export type { PaymentConsentLimits, PaymentPeriod as PaymentConsentPeriod } from './schemas';
 
 /** One RFC 9396 authorization detail as a bank granted it. */
 export interface GrantedAuthorizationDetail {
@@ -252,6 +272,11 @@ export type DecoupledPollOutcome =
 
 /** An Open Banking provider, chosen per call by the intent's `test` flag. */
 export interface OpenBankingProvider {
+  /**
+   * The bank's issuer identifier (from its discovery document): what it sends back as `iss` with a
+   * code (RFC 9207), so a code from another bank can be told apart.
+   */
+  issuer(test: boolean): Promise<string>;
   /** Builds the URL the user is sent to; the PKCE verifier stays with the service. */
   beginAuthorization(
     request: AuthorizationRequest,
@@ -279,9 +304,7 @@ export interface OpenBankingProvider {
    * ProviderUnavailableError when it cannot be reached, fails or does not answer in time (a request it
    * may have started then expires unpolled).
    */
-  startDecoupledAuthorization?(
-    request: DecoupledAuthorizationRequest,
-  ): Promise<DecoupledAuthorizationStarted>;
+  startDecoupledAuthorization(request: DecoupledAuthorizationRequest): Promise<DecoupledAuthorizationStarted>;
   /**
    * Polls a decoupled authorization once. Throws as redeemCode does: ProviderRejectedError (e.g.
    * `invalid_grant` for a request the bank no longer knows or that was collected already, or a grant
@@ -289,7 +312,7 @@ export interface OpenBankingProvider {
    * failed before answering) or ProviderOutcomeUnknownError (no readable answer in time: the bank may
    * have handed out, and used up, an approval).
    */
-  pollDecoupledAuthorization?(request: DecoupledPollRequest): Promise<DecoupledPollOutcome>;
+  pollDecoupledAuthorization(request: DecoupledPollRequest): Promise<DecoupledPollOutcome>;
 }
 
 export interface IntentDependencies {

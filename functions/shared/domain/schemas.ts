@@ -6,9 +6,48 @@ import * as z from 'zod';
  * with table keys or newer attributes still parses.
  */
 
-export const INTENT_TYPES = ['quartz-accounts', 'quartz-payment'] as const;
+/**
+ * The seed's type names and the later page's, served side by side: each pair names one kind of
+ * consent, and an intent keeps (and answers with) the name its creator sent.
+ */
+export const INTENT_TYPES = [
+  'quartz-accounts',
+  'quartz-payment',
+  'account-information-consent',
+  'enduring-payment-consent',
+] as const;
 export const intentTypeSchema = z.enum(INTENT_TYPES);
 export type IntentType = z.infer<typeof intentTypeSchema>;
+
+/** What an intent type asks the bank for, whichever version of the page named it. */
+export type ConsentKind = 'account-information' | 'payment';
+const CONSENT_KINDS: Readonly<Record<IntentType, ConsentKind>> = {
+  'quartz-accounts': 'account-information',
+  'account-information-consent': 'account-information',
+  'quartz-payment': 'payment',
+  'enduring-payment-consent': 'payment',
+};
+export const consentKindOf = (type: IntentType): ConsentKind => CONSENT_KINDS[type];
+export const isPaymentType = (type: IntentType): boolean => consentKindOf(type) === 'payment';
+
+/** The periods after which the amount spent under a payment consent resets. */
+export const PAYMENT_PERIODS = ['daily', 'weekly', 'fortnightly', 'monthly', 'yearly'] as const;
+export const paymentPeriodSchema = z.enum(PAYMENT_PERIODS);
+export type PaymentPeriod = z.infer<typeof paymentPeriodSchema>;
+
+/** A consent's name as the user sees it at the bank. */
+export const consentNameSchema = z.string().min(1).max(100);
+/** Cents as a string: digits only, positive, no leading zero, at most 12 digits ("50000" is 500.00). */
+export const totalAmountSchema = z
+  .string()
+  .regex(
+    /^[1-9][0-9]{0,11}$/,
+    'totalAmount must be a string of cents: digits only, positive, no leading zero, at most 12 digits',
+  );
+
+/** How the user is asked: redirected to the bank in a browser, or in the bank's own app (CIBA). */
+export const INTENT_FLOWS = ['redirect', 'decoupled'] as const;
+export type IntentFlow = (typeof INTENT_FLOWS)[number];
 
 export const INTENT_STATUSES = ['created', 'authorized', 'failed'] as const;
 export const intentStatusSchema = z.enum(INTENT_STATUSES);
@@ -33,6 +72,15 @@ export const idempotencyKeySchema = z
     message: 'idempotencyKey must be 1 to 255 characters of printable ASCII',
   });
 
+/** A bank user's identifier as CIBA's `login_hint` carries it: printable ASCII, no spaces at either end. */
+export const loginHintSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((hint) => /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/.test(hint), {
+    message: 'loginHint must be 1 to 256 characters of printable ASCII, without spaces at either end',
+  });
+
 export const createIntentBodySchema = z
   .strictObject({
     accountId: nonEmptyString.meta({ description: "The API key's account; any other is 403 Forbidden." }),
@@ -52,28 +100,57 @@ export const createIntentBodySchema = z
       description:
         'The same key (kept 24 hours per account) with the same request answers the first success again; with another request, 400 naming `idempotencyKey`; while the first is still running, 503 `IDEMPOTENT_REQUEST_IN_PROGRESS` with `Retry-After`.',
     }),
+    name: consentNameSchema.optional().meta({
+      description: "Payment types only: the consent's name shown to the user at the bank, 1–100 characters.",
+    }),
+    period: paymentPeriodSchema.optional().meta({
+      description:
+        'Payment types only (default `daily`): the period after which the amount spent under the consent resets.',
+    }),
+    totalAmount: totalAmountSchema.optional().meta({
+      description:
+        'Payment types only: the most the consent may be used for within one period, in cents as a string (`"50000"` is NZD 500.00): digits only, positive, no leading zero, at most 12 digits.',
+      example: '50000',
+    }),
+    loginHint: loginHintSchema.optional().meta({
+      description:
+        "The user's identifier at the bank. With it, the intent uses the decoupled flow: the bank asks the user in its app, and the client polls authorize without `code`.",
+    }),
   })
   .superRefine((body, ctx) => {
-    if (body.type === 'quartz-payment' && body.bankAccountId === undefined) {
+    const payment = isPaymentType(body.type);
+    if (payment && body.bankAccountId === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['bankAccountId'],
-        message: 'bankAccountId is required when type is quartz-payment',
+        message: `bankAccountId is required when type is ${body.type}`,
       });
     }
-    if (body.type === 'quartz-accounts' && body.bankAccountId !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bankAccountId'],
-        message: 'bankAccountId is not allowed when type is quartz-accounts',
-      });
+    const paymentOnly = ['bankAccountId', 'name', 'period', 'totalAmount'] as const;
+    for (const field of payment ? [] : paymentOnly) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} is not allowed when type is ${body.type}`,
+        });
+      }
     }
   });
 export type CreateIntentBody = z.infer<typeof createIntentBodySchema>;
 
 export const authorizeIntentBodySchema = z.strictObject({
-  code: z.string().min(1).max(2048).meta({
-    description: 'The authorization code the bank returned to the redirect URI; redeemed at most once.',
+  code: z.string().min(1).max(2048).optional().meta({
+    description:
+      'The authorization code the bank returned to the redirect URI; redeemed at most once. Required for a redirect intent; not allowed for a decoupled one (created with `loginHint`), which is polled without it.',
+  }),
+  state: z.string().min(1).max(512).optional().meta({
+    description:
+      "The `state` the bank returned to the redirect URI with the code. When given, it must be the intent's, else 400 naming `state` and nothing changes.",
+  }),
+  iss: z.string().min(1).max(2048).optional().meta({
+    description:
+      'The `iss` the bank returned to the redirect URI with the code (RFC 9207). When given, it must be the issuer the intent was sent to, else 400 naming `iss` and nothing changes.',
   }),
 });
 export type AuthorizeIntentBody = z.infer<typeof authorizeIntentBodySchema>;
@@ -115,6 +192,19 @@ export const intentGrantSchema = z.object({
 });
 export type IntentGrant = z.infer<typeof intentGrantSchema>;
 
+/**
+ * A decoupled intent's backchannel request at the bank (OpenID CIBA, poll mode). `authReqId` is as
+ * secret as a code: it never leaves the service and is dropped with the other provider material.
+ */
+export const backchannelSchema = z.object({
+  authReqId: nonEmptyString,
+  /** The bank's `interval` in force: the one the start answered, raised by every `slow_down`. */
+  intervalSeconds: z.number().int().positive(),
+  /** Epoch ms before which the bank is not polled again (it would answer `slow_down`). */
+  pollAfter: z.number().int(),
+});
+export type Backchannel = z.infer<typeof backchannelSchema>;
+
 export const connectionIntentSchema = z.object({
   id: nonEmptyString,
   accountId: nonEmptyString,
@@ -124,6 +214,12 @@ export const connectionIntentSchema = z.object({
   authorizationUrl: z.url(),
   test: z.boolean().optional(),
   bankAccountId: nonEmptyString.optional(),
+  // A payment consent's limits (period always for the payment types, the others where set).
+  name: consentNameSchema.optional(),
+  period: paymentPeriodSchema.optional(),
+  totalAmount: totalAmountSchema.optional(),
+  /** Absent for a redirect intent (and every intent from before the decoupled flow). */
+  flow: z.enum(INTENT_FLOWS).optional(),
   /**
    * Internal: when the intent may no longer be authorized (docs/expiry.md). Absent only on intents
    * written before intents expired; those never expire.
@@ -131,6 +227,7 @@ export const connectionIntentSchema = z.object({
   expiresAt: isoTimestamp.optional(),
   // Internal: never leaves the service (see toIntentResponse).
   oauth: z.object({ state: nonEmptyString, codeVerifier: nonEmptyString }).optional(),
+  backchannel: backchannelSchema.optional(),
   claim: intentClaimSchema.optional(),
   grant: intentGrantSchema.optional(),
   authorizedCodeHash: nonEmptyString.optional(),
@@ -138,6 +235,24 @@ export const connectionIntentSchema = z.object({
   failureReason: z.string().optional(),
 });
 export type ConnectionIntent = z.infer<typeof connectionIntentSchema>;
+
+/** Limits as the bank is asked for them and must grant them back: a payment consent's terms. */
+export type PaymentConsentLimits = NonNullable<BankAccount['paymentConsent']>;
+
+/**
+ * The limits a payment intent carries to the bank: none for the account-information types, nor for
+ * a payment intent created before limits (it has no period, and its bank was sent none).
+ */
+export function paymentConsentLimits(
+  intent: Pick<ConnectionIntent, 'type' | 'name' | 'period' | 'totalAmount'>,
+): PaymentConsentLimits | undefined {
+  if (!isPaymentType(intent.type) || intent.period === undefined) return undefined;
+  return {
+    ...(intent.name !== undefined ? { name: intent.name } : {}),
+    period: intent.period,
+    ...(intent.totalAmount !== undefined ? { totalAmount: intent.totalAmount } : {}),
+  };
+}
 
 export const bankAccountSchema = z.object({
   id: nonEmptyString,
@@ -148,6 +263,14 @@ export const bankAccountSchema = z.object({
   providerAccountId: nonEmptyString.optional(),
   test: z.boolean().optional(),
   enduringPaymentConsentAuthorized: z.boolean().optional(),
+  /** The limits of the payment consent last authorized on this Bank Account, where known. */
+  paymentConsent: z
+    .object({
+      name: consentNameSchema.optional(),
+      period: paymentPeriodSchema,
+      totalAmount: totalAmountSchema.optional(),
+    })
+    .optional(),
   ...audit,
 });
 export type BankAccount = z.infer<typeof bankAccountSchema>;
@@ -169,7 +292,10 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 
 // ---- public shapes -----------------------------------------------------------------------------
 
-/** Exactly the seed's intent model; `test` only when true, `bankAccountId` for quartz-payment. */
+/**
+ * The seed's intent model, plus the later page's limits for the payment types; `test` only when true,
+ * `bankAccountId` and `period` for the payment types, `name` and `totalAmount` where set.
+ */
 export const intentResponseSchema = z.strictObject({
   id: z.string(),
   accountId: z.string(),
@@ -177,12 +303,23 @@ export const intentResponseSchema = z.strictObject({
   status: intentStatusSchema,
   ...audit,
   authorizationUrl: z.string().meta({
-    description: "Where to send the user: the bank's authorization endpoint with this intent's request.",
+    description:
+      "Where to send the user: the bank's authorization endpoint with this intent's request. For a decoupled intent (created with `loginHint`) there is nothing to open: it is the bank's issuer identifier, the bank that asks the user in its app.",
   }),
   test: z.literal(true).optional().meta({ description: 'Present, and true, only for a sandbox intent.' }),
   bankAccountId: z
     .string()
     .optional()
-    .meta({ description: 'For `quartz-payment`: the Bank Account of the consent.' }),
+    .meta({ description: 'For the payment types: the Bank Account of the consent.' }),
+  name: consentNameSchema
+    .optional()
+    .meta({ description: "For the payment types, where set: the consent's name." }),
+  period: paymentPeriodSchema.optional().meta({
+    description: 'Always for the payment types (`daily` unless the creator chose another).',
+  }),
+  totalAmount: z
+    .string()
+    .optional()
+    .meta({ description: 'For the payment types, where set: the most per period, in cents.' }),
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;

@@ -41,9 +41,14 @@ export const ERROR_ANSWERS = {
   },
   AUTHORIZATION_FAILED: {
     status: 403,
-    when: 'The bank refused the authorization (the code was invalid, expired, reused, or the user denied), or the intent already failed or expired.',
+    when: 'The bank refused the authorization (the code was invalid, expired, reused, the user denied, or a decoupled request expired unanswered), the bank granted other limits than asked, or the intent already failed or expired.',
   },
   ALREADY_AUTHORIZED: { status: 403, when: 'The intent was already authorized with another code.' },
+  AUTHORIZATION_PENDING: {
+    status: 403,
+    when: "A decoupled intent: the user has not completed the steps to authorize the consent at the bank yet. Poll again after `Retry-After` seconds (the bank's interval).",
+    retryAfter: true,
+  },
   RATE_LIMIT_EXCEEDED: {
     status: 429,
     when: "The account spent this operation's budget of 200 requests for the current minute.",

@@ -52,6 +52,11 @@ export class QuartzClient {
     this.client = { client_id: settings.clientId };
   }
 
+  /** The issuer identifier as the bank's discovery document states it. */
+  async issuer(): Promise<string> {
+    return (await this.discover()).issuer;
+  }
+
   async authorizationUrl(request: {
     scope: string;
     state: string;

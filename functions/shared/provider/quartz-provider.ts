@@ -45,6 +45,10 @@ interface PaymentConsentTerms {
 export class QuartzProvider implements OpenBankingProvider {
   constructor(private readonly clients: { live: QuartzClient; test: QuartzClient }) {}
 
+  issuer(test: boolean): Promise<string> {
+    return this.clientFor(test).issuer();
+  }
+
   beginAuthorization(
     request: AuthorizationRequest,
   ): Promise<{ authorizationUrl: string; codeVerifier: string }> {

@@ -16,9 +16,13 @@ const nameItemSchema = z.object({ secretHash: z.string() });
 export class ApiKeyRepository implements ApiKeyAdminStore {
   constructor(private readonly options: RepositoryOptions) {}
 
+  /**
+   * Strongly consistent: the functions keep what it answers for the revocation bound, which counts
+   * from the read, so the read must not answer older than that (a key disabled a moment ago).
+   */
   async findBySecretHash(secretHash: string): Promise<ApiKey | undefined> {
     const { Item } = await this.options.client.send(
-      new GetCommand({ TableName: this.options.tableName, Key: apiKeyKey(secretHash) }),
+      new GetCommand({ TableName: this.options.tableName, Key: apiKeyKey(secretHash), ConsistentRead: true }),
     );
     return Item ? apiKeySchema.parse(withoutTableAttributes(Item)) : undefined;
   }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateConflictError } from '../domain/errors';
 import type { BankAccountStore } from '../domain/ports';
-import { type BankAccount, bankAccountSchema } from '../domain/schemas';
+import { type BankAccount, bankAccountSchema, type PaymentConsentLimits } from '../domain/schemas';
 import { conditionally, queryAllByPrefix, type RepositoryOptions } from './repository-options';
 import {
   BANK_ACCOUNT_NUMBER_SORT_PREFIX,
@@ -60,20 +60,34 @@ export class BankAccountRepository implements BankAccountStore {
     return accounts.filter((account): account is BankAccount => account?.accountId === accountId);
   }
 
-  async markEnduringPaymentConsent(id: string, updatedAt: string, updatedBy: string): Promise<void> {
+  /** The consent's limits replace an earlier consent's; a consent without them leaves none behind. */
+  async markEnduringPaymentConsent(
+    id: string,
+    limits: PaymentConsentLimits | undefined,
+    updatedAt: string,
+    updatedBy: string,
+  ): Promise<void> {
     await conditionally(() =>
       this.options.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: bankAccountKey(id),
-          UpdateExpression: 'SET #consent = :true, #updatedAt = :updatedAt, #updatedBy = :updatedBy',
+          UpdateExpression:
+            'SET #consent = :true, #updatedAt = :updatedAt, #updatedBy = :updatedBy' +
+            (limits ? ', #limits = :limits' : ' REMOVE #limits'),
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: {
             '#consent': 'enduringPaymentConsentAuthorized',
+            '#limits': 'paymentConsent',
             '#updatedAt': 'updatedAt',
             '#updatedBy': 'updatedBy',
           },
-          ExpressionAttributeValues: { ':true': true, ':updatedAt': updatedAt, ':updatedBy': updatedBy },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':updatedAt': updatedAt,
+            ':updatedBy': updatedBy,
+            ...(limits ? { ':limits': limits } : {}),
+          },
         }),
       ),
     );

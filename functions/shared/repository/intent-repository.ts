@@ -3,6 +3,7 @@ import { EXPIRED } from '../domain/intent-expiry';
 import type { IntentPosition } from '../domain/intent-page';
 import type { ExpiryStore, IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
 import {
+  type Backchannel,
   type ConnectionIntent,
   connectionIntentSchema,
   type IntentClaim,
@@ -27,17 +28,20 @@ import {
 const HELD_BY_CLAIM = '#claim.#claimId = :claimId AND #status = :created';
 const NO_LIVE_CLAIM = '(attribute_not_exists(#claim) OR #claim.#expiresAt <= :now)';
 const WITHIN_LIFETIME = '(attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)';
+/** A decoupled intent's bank may be polled (a redirect intent has no backchannel request). */
+const POLL_DUE = '(attribute_not_exists(#backchannel) OR #backchannel.#pollAfter <= :now)';
 
 /**
  * What a final write (authorized, failed, expired) removes: the claim, the grant (it may hold an
- * access token), the PKCE verifier and state, and the expiry index keys, which takes the intent
- * out of the sweeper's index.
+ * access token), the PKCE verifier and state, a decoupled request's id, and the expiry index keys,
+ * which takes the intent out of the sweeper's index.
  */
-const DROPPED_WHEN_FINAL = '#claim, #grant, #oauth, #expiryPk, #expirySk';
+const DROPPED_WHEN_FINAL = '#claim, #grant, #oauth, #backchannel, #expiryPk, #expirySk';
 const DROPPED_WHEN_FINAL_NAMES = {
   '#claim': 'claim',
   '#grant': 'grant',
   '#oauth': 'oauth',
+  '#backchannel': 'backchannel',
   '#expiryPk': EXPIRY_INDEX.partitionKey,
   '#expirySk': EXPIRY_INDEX.sortKey,
 };
@@ -112,8 +116,14 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
   async claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent> {
     return this.update(id, {
       UpdateExpression: 'SET #claim = :claim',
-      ConditionExpression: `#status = :created AND ${NO_LIVE_CLAIM} AND ${WITHIN_LIFETIME}`,
-      ExpressionAttributeNames: { '#claim': 'claim', '#status': 'status', '#expiresAt': 'expiresAt' },
+      ConditionExpression: `#status = :created AND ${NO_LIVE_CLAIM} AND ${WITHIN_LIFETIME} AND ${POLL_DUE}`,
+      ExpressionAttributeNames: {
+        '#claim': 'claim',
+        '#status': 'status',
+        '#expiresAt': 'expiresAt',
+        '#backchannel': 'backchannel',
+        '#pollAfter': 'pollAfter',
+      },
       ExpressionAttributeValues: {
         ':claim': claim,
         ':created': 'created',
@@ -204,6 +214,20 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
       ConditionExpression: HELD_BY_CLAIM,
       ExpressionAttributeNames: { '#claim': 'claim', '#claimId': 'id', '#status': 'status' },
       ExpressionAttributeValues: { ':claimId': claimId, ':created': 'created' },
+    });
+  }
+
+  async deferPoll(id: string, claimId: string, backchannel: Backchannel): Promise<void> {
+    await this.update(id, {
+      UpdateExpression: 'SET #backchannel = :backchannel REMOVE #claim',
+      ConditionExpression: HELD_BY_CLAIM,
+      ExpressionAttributeNames: {
+        '#backchannel': 'backchannel',
+        '#claim': 'claim',
+        '#claimId': 'id',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: { ':backchannel': backchannel, ':claimId': claimId, ':created': 'created' },
     });
   }
 

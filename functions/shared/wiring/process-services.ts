@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadTableConfig } from '../config';
+import type { Clock } from '../domain/clock';
 import { tracer } from '../observability/tracer';
 import type { QuartzFetch } from '../provider/quartz-client';
 import type { RepositoryOptions } from '../repository/repository-options';
@@ -9,6 +10,8 @@ import { createDocumentClient } from './document-client';
 export interface WiringOverrides {
   dynamo?: DynamoDBDocumentClient;
   fetch?: QuartzFetch;
+  /** The clock of the services and of the API-key cache's ages. */
+  clock?: Clock;
 }
 
 /** The service table of the environment, through the given client or a new one. */

@@ -1,8 +1,10 @@
 import { authenticateApiKey } from '../../../functions/shared/domain/authenticate';
+import { CachedApiKeys } from '../../../functions/shared/domain/cached-api-keys';
 import { systemClock } from '../../../functions/shared/domain/clock';
 import { UnauthorizedError } from '../../../functions/shared/domain/errors';
 import { ApiKeyRepository } from '../../../functions/shared/repository/api-key-repository';
 import { createDocumentClient } from '../../../functions/shared/services';
+import { API_KEY_CACHE_BUDGET } from '../../../functions/shared/time-budget';
 import { ensureTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../local/local-dynamodb';
 import { runApiKeyCli } from '../../../scripts/api-key-cli';
 
@@ -68,6 +70,28 @@ describe('npm run api-key: list, disable, rotate', () => {
     expect((await run('list', '--account-id', ACCOUNT)).out).toContainEqual(
       expect.stringMatching(/^to-disable\taccount-owner\tdisabled\t/),
     );
+  });
+
+  it("disables a key: the functions' cache refuses it once the revocation bound has passed since its read", async () => {
+    const time = { ms: Date.now() };
+    const clock = { now: () => new Date(time.ms) };
+    const cached = new CachedApiKeys(apiKeys, clock, {
+      ...API_KEY_CACHE_BUDGET,
+      maxKnownKeys: 10,
+      maxUnknownSecrets: 10,
+    });
+    const { secret } = await run('create', '--account-id', ACCOUNT, '--name', 'cached-then-disabled');
+    const readAt = time.ms;
+    await authenticateApiKey(cached, secret);
+
+    await run('disable', '--account-id', ACCOUNT, '--name', 'cached-then-disabled');
+    time.ms = readAt + API_KEY_CACHE_BUDGET.revocationBoundMs;
+    const stillServedAtTheBound = await authenticateApiKey(cached, secret).then(() => true);
+    time.ms += 1;
+    const afterTheBound = await authenticateApiKey(cached, secret).catch((error: unknown) => error);
+
+    expect(stillServedAtTheBound).toBe(true);
+    expect(afterTheBound).toBeInstanceOf(UnauthorizedError);
   });
 
   it('rotates a key: a new secret under the same name and role, the old one refused', async () => {

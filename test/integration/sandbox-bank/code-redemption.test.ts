@@ -43,6 +43,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     expect(await bankStats(sandbox.bank.issuer)).toEqual({
       tokenRequests: before.tokenRequests + 1,
       redeemedCodes: before.redeemedCodes + 1,
+      collectedDecoupledRequests: before.collectedDecoupledRequests,
     });
   });
 
@@ -82,6 +83,7 @@ describe('sandbox bank: redeeming codes and reading accounts', () => {
     expect(await bankStats(sandbox.bank.issuer)).toEqual({
       tokenRequests: before.tokenRequests + 2,
       redeemedCodes: before.redeemedCodes,
+      collectedDecoupledRequests: before.collectedDecoupledRequests,
     });
   });
 

@@ -1,5 +1,6 @@
 import { QuartzClient } from '../../../functions/shared/provider/quartz-client';
 import { type SandboxBankProcess, spawnSandboxBank } from '../../../local/sandbox-bank/bank-process';
+import type { SandboxStats } from '../../../local/sandbox-bank/bank-state';
 
 export const CLIENT_ID = 'connection-intents-it';
 export const CLIENT_SECRET = 'sandbox-bank-it-secret';
@@ -25,9 +26,9 @@ export function quartzClient(issuer: string, overrides: { redirectUri?: string }
   });
 }
 
-export async function bankStats(issuer: string): Promise<{ tokenRequests: number; redeemedCodes: number }> {
+export async function bankStats(issuer: string): Promise<SandboxStats> {
   const response = await fetch(`${issuer}/sandbox/stats`);
-  return (await response.json()) as { tokenRequests: number; redeemedCodes: number };
+  return (await response.json()) as SandboxStats;
 }
 
 export interface SandboxBankHandle {

@@ -1,20 +1,37 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ServiceClient } from '../../support/service-client';
 import { useLocalStack } from '../../support/use-local-stack';
 
-const local = useLocalStack();
+// A revocation bound of 0, so that a key disabled with the CLI is refused by the next request (the
+// bound itself is tested with a clock of the test's own: test/unit/domain/cached-api-keys.test.ts).
+const local = useLocalStack([], { env: { API_KEY_REVOCATION_BOUND_SECONDS: '0' } });
 
-/** Runs the documented command, `npm run api-key -- …`, against the local stack's table. */
-function apiKeyCli(...args: string[]) {
-  return spawnSync('npm', ['run', '--silent', 'api-key', '--', ...args], {
-    cwd: path.resolve(__dirname, '../../..'),
-    env: {
-      ...process.env,
-      TABLE_NAME: local.stack.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint,
-    },
-    encoding: 'utf8',
+/**
+ * Runs the documented command, `npm run api-key -- …`, against the local stack's table. Not
+ * spawnSync: a blocked event loop would not see the stack close an idle keep-alive connection, and
+ * the next request would be sent on the dead socket.
+ */
+function apiKeyCli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'api-key', '--', ...args], {
+      cwd: path.resolve(__dirname, '../../..'),
+      env: {
+        ...process.env,
+        TABLE_NAME: local.stack.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -22,7 +39,7 @@ describe('npm run api-key', () => {
   it('creates a key that the API then accepts for that account', async () => {
     const accountId = 'CLiAccount111111111111';
 
-    const result = apiKeyCli('create', '--account-id', accountId, '--name', 'cli-test');
+    const result = await apiKeyCli('create', '--account-id', accountId, '--name', 'cli-test');
 
     expect(result.status).toBe(0);
     const secret = result.stdout.trim().split('\n').at(-1) ?? '';
@@ -34,17 +51,36 @@ describe('npm run api-key', () => {
     });
   });
 
-  it('refuses a second key of the same name in the account', () => {
-    expect(apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice').status).toBe(0);
+  it('disables a key: a stack configured with no revocation delay refuses it from the next request on', async () => {
+    const accountId = 'CLiAccount333333333333';
+    const created = await apiKeyCli('create', '--account-id', accountId, '--name', 'to-disable');
+    const withCliKey = new ServiceClient(local.stack, created.stdout.trim().split('\n').at(-1) ?? '');
+    const before = await withCliKey.createIntent({ accountId, type: 'quartz-accounts' });
 
-    const second = apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice');
+    const disabled = await apiKeyCli('disable', '--account-id', accountId, '--name', 'to-disable');
+    const after = await withCliKey.createIntent({ accountId, type: 'quartz-accounts' });
+
+    expect(before.status).toBe(200);
+    expect(disabled.status).toBe(0);
+    expect(after).toMatchObject({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', message: 'Invalid authentication' },
+    });
+  });
+
+  it('refuses a second key of the same name in the account', async () => {
+    expect(
+      (await apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice')).status,
+    ).toBe(0);
+
+    const second = await apiKeyCli('create', '--account-id', 'CLiAccount222222222222', '--name', 'twice');
 
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('already has an API key named "twice"');
   });
 
-  it('prints the usage and exits non-zero on bad arguments', () => {
-    const result = apiKeyCli('create', '--name', 'no-account');
+  it('prints the usage and exits non-zero on bad arguments', async () => {
+    const result = await apiKeyCli('create', '--name', 'no-account');
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--account-id is required.');

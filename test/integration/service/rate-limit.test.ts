@@ -1,8 +1,11 @@
+import { batchedRateLimits } from '../../../functions/shared/container-caches';
 import { systemClock } from '../../../functions/shared/domain/clock';
 import { newId } from '../../../functions/shared/domain/ids';
 import { issueApiKey } from '../../../functions/shared/domain/manage-api-keys';
-import { REQUESTS_PER_MINUTE } from '../../../functions/shared/domain/rate-limit';
+import type { RateLimitCounter } from '../../../functions/shared/domain/ports';
+import { RATE_LIMIT_BATCH, REQUESTS_PER_MINUTE } from '../../../functions/shared/domain/rate-limit';
 import { ApiKeyRepository } from '../../../functions/shared/repository/api-key-repository';
+import { RateLimitRepository } from '../../../functions/shared/repository/rate-limit-repository';
 import { createDocumentClient } from '../../../functions/shared/services';
 import { type ApiAnswer, ServiceClient } from '../../support/service-client';
 import { useLocalStack } from '../../support/use-local-stack';
@@ -61,4 +64,36 @@ describe('rate limit against the real table', () => {
     expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     // Three attempts of up to a minute each on a busy machine.
   }, 300_000);
+});
+
+describe('rate-limit tokens taken in batches from the real counter', () => {
+  it('serves exactly the limit across busy containers sharing one counter, with one write per batch', async () => {
+    const counter = new RateLimitRepository({
+      client: createDocumentClient({ AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint }),
+      tableName: local.stack.tableName,
+    });
+    const writes = { count: 0 };
+    const counting: RateLimitCounter = {
+      take: (...args) => {
+        writes.count += 1;
+        return counter.take(...args);
+      },
+    };
+    const containers = Array.from({ length: 5 }, () => batchedRateLimits(counting));
+    const accountId = newId();
+    // The window is the caller's to name: no clock, no minute boundary to race.
+    const windowStart = Date.parse('2030-01-01T00:00:00.000Z');
+
+    // More requests in each container than the limit, so none is left holding tokens.
+    const answers = await Promise.all(
+      Array.from({ length: 5 * REQUESTS_PER_MINUTE }, (_, i) =>
+        containers[i % 5]?.hit(accountId, 'create-intent', windowStart, REQUESTS_PER_MINUTE),
+      ),
+    );
+
+    expect(answers.filter((answer) => answer === true)).toHaveLength(REQUESTS_PER_MINUTE);
+    // 20 batches (some containers may split the last one), and one refused take per container.
+    expect(writes.count).toBeGreaterThanOrEqual(REQUESTS_PER_MINUTE / RATE_LIMIT_BATCH + 5);
+    expect(writes.count).toBeLessThanOrEqual(REQUESTS_PER_MINUTE / RATE_LIMIT_BATCH + 2 * 5);
+  });
 });

@@ -4,6 +4,7 @@ import { sha256Hex } from '../../../functions/shared/domain/hashing';
 import type { IntentDependencies } from '../../../functions/shared/domain/ports';
 import type { Principal } from '../../../functions/shared/domain/principal';
 import type {
+  AuthorizeIntentBody,
   BankAccount,
   ConnectionIntent,
   ProviderAccount,
@@ -69,6 +70,8 @@ export interface CallOptions extends InvocationOptions {
 export interface Call {
   invocation: Invocation;
   answer: Promise<Answer>;
+  /** What the call threw, as thrown (undefined when it answered 200). */
+  error: Promise<unknown>;
 }
 
 /**
@@ -90,6 +93,11 @@ export class AuthorizeScenario {
 
   /** Starts authorize with `code`; the answer settles as the clock and the scenario let it. */
   call(code: string, options: CallOptions = {}): Call {
+    return this.callWith({ code }, options);
+  }
+
+  /** Starts authorize with any body (a poll has no code; `state` and `iss` may come with one). */
+  callWith(body: AuthorizeIntentBody, options: CallOptions = {}): Call {
     const invocation = new Invocation(options);
     const deps: IntentDependencies = {
       intents: new InMemoryIntentStore(this.table, invocation),
@@ -99,8 +107,13 @@ export class AuthorizeScenario {
       sleep: options.sleep ?? this.clock.sleep,
     };
     const deadline = this.clock.deadlineIn(options.remainingMs ?? FULL_BUDGET_MS);
-    const answer = answerOf(authorizeIntent(deps, OWNER, this.intentId, { code }, deadline, TIME_BUDGET));
-    return { invocation, answer };
+    const work = authorizeIntent(deps, OWNER, this.intentId, body, deadline, TIME_BUDGET);
+    const answer = answerOf(work);
+    const error = work.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    return { invocation, answer, error };
   }
 
   /** Runs one call to its answer, moving the virtual clock whenever the call waits. */

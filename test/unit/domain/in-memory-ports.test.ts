@@ -142,7 +142,12 @@ describe('InMemoryBankAccountStore: the BankAccountRepository conditions', () =>
     const { bankAccounts } = storesWith();
 
     await expect(
-      bankAccounts.markEnduringPaymentConsent('Bnk1111111111111111111', outcome.updatedAt, outcome.updatedBy),
+      bankAccounts.markEnduringPaymentConsent(
+        'Bnk1111111111111111111',
+        undefined,
+        outcome.updatedAt,
+        outcome.updatedBy,
+      ),
     ).rejects.toBeInstanceOf(StateConflictError);
   });
 });

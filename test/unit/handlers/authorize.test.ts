@@ -9,6 +9,7 @@ import {
   apiEvent,
   bankAccount,
   intent,
+  LIVE_ISSUER,
   OTHER_ACCOUNT_ID,
   OWNER_CRN,
   OWNER_SECRET,
@@ -85,19 +86,41 @@ describe('authorize: quartz-accounts, provider accepts', () => {
     expect(stored.current()).not.toHaveProperty('oauth');
   });
 
-  it('runs claim → save grant → save accounts → finish, each conditional on the claim', async () => {
+  it("accepts the state and iss the bank returned with the code (RFC 9207) when they are the intent's", async () => {
+    const stored = storeIntent(intent());
+
+    const { statusCode } = await authorize({ code: CODE, state: intent().oauth?.state, iss: LIVE_ISSUER });
+
+    expect(statusCode).toBe(200);
+    expect(stored.current()).toMatchObject({ status: 'authorized' });
+  });
+
+  it("refuses another intent's state even once this one is final, and changes nothing", async () => {
+    storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE), oauth: undefined }));
+
+    const mine = await authorize({ code: CODE, state: `${INTENT_ID}.anything` });
+    const theirs = await authorize({ code: CODE, state: 'Xyz1111111111111111111.random' });
+
+    expect(mine.statusCode).toBe(200);
+    expect(theirs).toMatchObject({ statusCode: 400, body: { message: 'state does not match this intent' } });
+    expect(updates()).toHaveLength(0);
+  });
+
+  it('runs claim → save grant → finish, each conditional on the claim: the grant is saved once', async () => {
     storeIntent(intent());
 
     await authorize();
 
-    const [claim, grant, accounts, finish] = updates();
+    const [claim, grant, finish, ...more] = updates();
+    expect(more).toEqual([]);
     expect(claim?.ConditionExpression).toBe(
       '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
-        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
+        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp) ' +
+        'AND (attribute_not_exists(#backchannel) OR #backchannel.#pollAfter <= :now)',
     );
     const claimId = (claim?.ExpressionAttributeValues?.[':claim'] as { id: string } | undefined)?.id;
     expect(claimId).toEqual(expect.any(String));
-    for (const step of [grant, accounts, finish]) {
+    for (const step of [grant, finish]) {
       expect(step?.ConditionExpression).toBe('#claim.#claimId = :claimId AND #status = :created');
       expect(step?.ExpressionAttributeValues?.[':claimId']).toBe(claimId);
     }
@@ -105,11 +128,8 @@ describe('authorize: quartz-accounts, provider accepts', () => {
       codeHash: sha256Hex(CODE),
       accessToken: 'access-token-1',
     });
-    // The token is dropped as soon as the accounts are read.
-    expect(accounts?.ExpressionAttributeValues?.[':grant']).toEqual({
-      codeHash: sha256Hex(CODE),
-      accounts: expect.any(Array),
-    });
+    // The finish drops the grant, and the token with it.
+    expect(finish?.UpdateExpression).toContain('REMOVE #claim, #grant');
     expect(finish?.ExpressionAttributeValues?.[':status']).toBe('authorized');
   });
 
@@ -303,7 +323,7 @@ describe('authorize: the provider is unavailable', () => {
     expect(statusCode).toBe(504);
     expect(headers['retry-after']).toBe('5');
     expect(body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', message: 'PROVIDER_TIMEOUT' });
-    expect(body.reason).toMatch(/unless the bank already redeemed the code/);
+    expect(body.reason).toMatch(/unless the bank already used the code/);
     expect(stored.current()).toMatchObject({ status: 'created' });
     expect(stored.current()).not.toHaveProperty('claim');
   });
@@ -604,7 +624,9 @@ describe('authorize: who may call, and bad input', () => {
     [{}, 'code is required'],
     [{ code: 7 }, 'code must be a string'],
     [{ code: '' }, 'code must not be empty'],
-    [{ code: CODE, state: 'x' }, 'state is not allowed'],
+    [{ code: CODE, state: 'x' }, 'state does not match this intent'],
+    [{ code: CODE, iss: 'https://elsewhere.example.com' }, 'iss is not the issuer this intent was sent to'],
+    [{ code: CODE, nonce: 'x' }, 'nonce is not allowed'],
   ])('answers 400 for %j: %s', async (requestBody, message) => {
     storeIntent(intent());
 

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
+import { RATE_LIMIT_BATCH } from '../../../functions/shared/domain/rate-limit';
 import { FakeQuartz } from '../../support/fake-quartz';
 import {
   ACCOUNT_ID,
@@ -145,7 +146,12 @@ describe('create: success', () => {
     const url = new URL(String(body.authorizationUrl));
     expect(url.searchParams.get('scope')).toBe('openid payments');
     expect(JSON.parse(url.searchParams.get('authorization_details') ?? 'null')).toEqual([
-      { type: 'enduring_payment_consent', account_number: account.accountNumber, account_id: 'qa-1' },
+      {
+        type: 'enduring_payment_consent',
+        account_number: account.accountNumber,
+        account_id: 'qa-1',
+        period: 'daily',
+      },
     ]);
   });
 });
@@ -154,7 +160,10 @@ describe('create: 400 names the field and stores nothing', () => {
   it.each([
     [{ type: 'quartz-accounts' }, 'accountId is required'],
     [{ accountId: ACCOUNT_ID }, 'type is required'],
-    [{ accountId: ACCOUNT_ID, type: 'quartz-other' }, 'type must be one of: quartz-accounts, quartz-payment'],
+    [
+      { accountId: ACCOUNT_ID, type: 'quartz-other' },
+      'type must be one of: quartz-accounts, quartz-payment, account-information-consent, enduring-payment-consent',
+    ],
     [{ accountId: 42, type: 'quartz-accounts' }, 'accountId must be a string'],
     [{ accountId: '', type: 'quartz-accounts' }, 'accountId must not be empty'],
     [{ accountId: ACCOUNT_ID, type: 'quartz-accounts', test: 'yes' }, 'test must be a boolean'],
@@ -352,27 +361,32 @@ describe('create: dependency failures', () => {
 });
 
 describe('create: rate limit', () => {
-  it('counts each request against the account in the current minute', async () => {
+  it('takes a batch of the account tokens for the current minute with one write', async () => {
     await create(SEED_BODY);
 
-    const counter = dynamo
-      .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input)
-      .find((input) => String(input.Key?.pk).startsWith('RATE_LIMIT#'));
-    expect(counter).toMatchObject({
-      Key: {
-        pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent`,
-        sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}`,
-      },
-      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-      // Kept an hour past the window, then DynamoDB's time to live removes it.
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':limit': 200,
-        ':ttl': Date.parse('2022-03-31T02:56:00.000Z') / 1_000 + 3_600,
-      },
-    });
+    expect(rateLimitCounters()).toEqual([
+      expect.objectContaining({
+        Key: {
+          pk: `RATE_LIMIT#${ACCOUNT_ID}#create-intent`,
+          sk: `WINDOW#${Date.parse('2022-03-31T02:56:00.000Z')}`,
+        },
+        UpdateExpression: 'ADD #count :count SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        // Kept an hour past the window, then DynamoDB's time to live removes it.
+        ExpressionAttributeValues: {
+          ':count': RATE_LIMIT_BATCH,
+          ':limit': 200,
+          ':ttl': Date.parse('2022-03-31T02:56:00.000Z') / 1_000 + 3_600,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ]);
+  });
+
+  it('spends the rest of the batch without writing, then takes the next batch', async () => {
+    for (let i = 0; i < RATE_LIMIT_BATCH + 1; i++) expect((await create(SEED_BODY)).statusCode).toBe(200);
+
+    expect(rateLimitCounters()).toHaveLength(2);
   });
 
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once the minute is full, creating nothing', async () => {

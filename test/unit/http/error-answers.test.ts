@@ -16,6 +16,7 @@ const EVERY_ERROR: errors.ApiError[] = [
   new errors.ServiceUnavailableError(),
   new errors.DeadlineExceededError(),
   new errors.AuthorizationInProgressError(),
+  new errors.AuthorizationPendingError(1),
   new errors.IdempotentRequestInProgressError(),
   new errors.StateConflictError(),
 ];

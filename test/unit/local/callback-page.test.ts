@@ -104,7 +104,7 @@ describe('the callback page', () => {
     expect(api.authorizeCalls).toEqual([]);
   });
 
-  it('posts the code of the form to authorize, then tells the outcome the intent reads', async () => {
+  it('posts the code, state and issuer of the form to authorize, then tells the outcome the intent reads', async () => {
     const intent = pendingIntent();
     const bankAccount = bankAccountView({ bankAccountName: 'Savings' });
     api.hold(bankAccount, intentView({ id: intent.id, bankAccountIds: [bankAccount.id] }));
@@ -112,7 +112,9 @@ describe('the callback page', () => {
     const response = await finish({ code: 'c1', state: intent.oauth?.state ?? '', iss: 'http://bank' });
 
     const page = await response.text();
-    expect(api.authorizeCalls).toEqual([{ intentId: intent.id, body: { code: 'c1' } }]);
+    expect(api.authorizeCalls).toEqual([
+      { intentId: intent.id, body: { code: 'c1', state: intent.oauth?.state, iss: 'http://bank' } },
+    ]);
     expect(page).toContain('data-outcome="connected"');
     expect(page).toContain('<td>Savings</td>');
     expect(page).toContain('<code data-testid="authorize-status">200</code>');

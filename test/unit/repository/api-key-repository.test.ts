@@ -18,6 +18,8 @@ describe('ApiKeyRepository', () => {
     const found = await repository.findBySecretHash(key.secretHash);
 
     expect(found).toEqual(key);
+    // Strongly consistent: the revocation bound counts from this read.
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
     expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({
       pk: `API_KEY#${key.secretHash}`,
       sk: 'API_KEY',

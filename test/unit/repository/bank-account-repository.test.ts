@@ -70,11 +70,40 @@ describe('BankAccountRepository.markEnduringPaymentConsent', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
     await expect(
-      repository.markEnduringPaymentConsent('Missing', '2022-03-31T02:56:29.713Z', 'crn:a:api-key:k'),
+      repository.markEnduringPaymentConsent(
+        'Missing',
+        undefined,
+        '2022-03-31T02:56:29.713Z',
+        'crn:a:api-key:k',
+      ),
     ).rejects.toBeInstanceOf(StateConflictError);
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression).toBe(
       'attribute_exists(pk)',
     );
+  });
+
+  it("records the consent's limits, replacing an earlier consent's; a consent without limits removes them", async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const limits = { name: 'Groceries', period: 'weekly' as const, totalAmount: '50000' };
+
+    await repository.markEnduringPaymentConsent(
+      'Bnk1',
+      limits,
+      '2022-03-31T02:56:29.713Z',
+      'crn:a:api-key:k',
+    );
+    await repository.markEnduringPaymentConsent(
+      'Bnk1',
+      undefined,
+      '2022-03-31T02:56:29.713Z',
+      'crn:a:api-key:k',
+    );
+
+    const [withLimits, without] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(withLimits?.UpdateExpression).toContain('#limits = :limits');
+    expect(withLimits?.ExpressionAttributeValues?.[':limits']).toEqual(limits);
+    expect(without?.UpdateExpression).toContain('REMOVE #limits');
+    expect(without?.ExpressionAttributeValues?.[':limits']).toBeUndefined();
   });
 });
 

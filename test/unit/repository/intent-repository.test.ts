@@ -78,8 +78,15 @@ describe('IntentRepository', () => {
       UpdateExpression: 'SET #claim = :claim',
       ConditionExpression:
         '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
-        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
-      ExpressionAttributeNames: { '#claim': 'claim', '#status': 'status', '#expiresAt': 'expiresAt' },
+        'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp) ' +
+        'AND (attribute_not_exists(#backchannel) OR #backchannel.#pollAfter <= :now)',
+      ExpressionAttributeNames: {
+        '#claim': 'claim',
+        '#status': 'status',
+        '#expiresAt': 'expiresAt',
+        '#backchannel': 'backchannel',
+        '#pollAfter': 'pollAfter',
+      },
       ExpressionAttributeValues: {
         ':claim': claim,
         ':created': 'created',
@@ -143,7 +150,7 @@ describe('IntentRepository', () => {
       Key: { pk: 'INTENT#3KVjuKW2CZCJeJVqPxwkX7', sk: 'INTENT' },
       UpdateExpression:
         'SET #status = :failed, #failureReason = :expired, #updatedAt = #expiresAt, #updatedBy = :updatedBy ' +
-        'REMOVE #claim, #grant, #oauth, #expiryPk, #expirySk',
+        'REMOVE #claim, #grant, #oauth, #backchannel, #expiryPk, #expirySk',
       ConditionExpression:
         '#status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
         'AND #expiresAt <= :nowTimestamp',
@@ -156,6 +163,7 @@ describe('IntentRepository', () => {
         '#claim': 'claim',
         '#grant': 'grant',
         '#oauth': 'oauth',
+        '#backchannel': 'backchannel',
         '#expiryPk': 'gsi2pk',
         '#expirySk': 'gsi2sk',
       },
@@ -192,6 +200,19 @@ describe('IntentRepository', () => {
     await expect(write()).rejects.toBeInstanceOf(StateConflictError);
   });
 
+  it("defers a decoupled intent's next poll only while the claim holds, giving the claim up", async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: intentItem(intent()) });
+    const backchannel = { authReqId: 'req-1', intervalSeconds: 6, pollAfter: 1_700_000_006_000 };
+
+    await repository.deferPoll('i', 'c1', backchannel);
+
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      UpdateExpression: 'SET #backchannel = :backchannel REMOVE #claim',
+      ConditionExpression: '#claim.#claimId = :claimId AND #status = :created',
+      ExpressionAttributeValues: { ':backchannel': backchannel, ':claimId': 'c1', ':created': 'created' },
+    });
+  });
+
   it('finishes as authorized only while the claim holds, dropping claim, grant and PKCE material', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: intentItem(intent({ status: 'authorized' })) });
 
@@ -207,12 +228,13 @@ describe('IntentRepository', () => {
       UpdateExpression:
         'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
         '#authorizedCodeHash = :authorizedCodeHash, #bankAccountIds = :bankAccountIds ' +
-        'REMOVE #claim, #grant, #oauth, #expiryPk, #expirySk',
+        'REMOVE #claim, #grant, #oauth, #backchannel, #expiryPk, #expirySk',
       ConditionExpression: '#claim.#claimId = :claimId AND #status = :created',
       ExpressionAttributeNames: expect.objectContaining({
         '#authorizedCodeHash': 'authorizedCodeHash',
         '#bankAccountIds': 'bankAccountIds',
         '#oauth': 'oauth',
+        '#backchannel': 'backchannel',
         // The expiry index keys: a finished intent leaves the sweeper's index.
         '#expiryPk': 'gsi2pk',
         '#expirySk': 'gsi2sk',

@@ -1,4 +1,5 @@
 import { loadConfig, loadPublisherConfig, loadSweeperConfig } from '../../../functions/shared/config';
+import { API_KEY_CACHE_BUDGET } from '../../../functions/shared/time-budget';
 
 const complete = {
   TABLE_NAME: 'intents',
@@ -66,6 +67,27 @@ describe('loadConfig', () => {
       'Invalid configuration, check these environment variables: INTENT_LIFETIME_SECONDS',
     );
   });
+});
+
+describe('loadConfig: the API-key revocation bound', () => {
+  it('is the budget bound unless API_KEY_REVOCATION_BOUND_SECONDS shortens it, down to no caching', () => {
+    expect(loadConfig(complete).apiKeyRevocationBoundMs).toBe(API_KEY_CACHE_BUDGET.revocationBoundMs);
+    expect(loadConfig({ ...complete, API_KEY_REVOCATION_BOUND_SECONDS: '5' }).apiKeyRevocationBoundMs).toBe(
+      5_000,
+    );
+    expect(loadConfig({ ...complete, API_KEY_REVOCATION_BOUND_SECONDS: '0' }).apiKeyRevocationBoundMs).toBe(
+      0,
+    );
+  });
+
+  it.each(['-1', '1.5', 'a minute', String(API_KEY_CACHE_BUDGET.revocationBoundMs / 1_000 + 1)])(
+    'refuses a bound of %s seconds',
+    (value) => {
+      expect(() => loadConfig({ ...complete, API_KEY_REVOCATION_BOUND_SECONDS: value })).toThrow(
+        'Invalid configuration, check these environment variables: API_KEY_REVOCATION_BOUND_SECONDS',
+      );
+    },
+  );
 });
 
 describe('loadSweeperConfig', () => {

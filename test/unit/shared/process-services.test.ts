@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { buildAuthorizeIntentServices } from '../../../functions/authorize/services';
 import { buildCreateIntentServices } from '../../../functions/create/services';
 import { buildGetBankAccountServices } from '../../../functions/get-bank-account/services';
@@ -118,4 +120,35 @@ describe('each function builds its own services from its own variables', () => {
       ]);
     },
   );
+
+  it('only authorize reads the client secrets during the cold start; create reads one on its first decoupled start', async () => {
+    const secretsManager = mockClient(SecretsManagerClient);
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'client-secret' });
+    const inSecretsManager = {
+      ...QUARTZ,
+      QUARTZ_LIVE_CLIENT_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:live',
+      QUARTZ_TEST_CLIENT_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:test',
+    };
+    const fetch = new FakeQuartz().fetch;
+    try {
+      buildCreateIntentServices({ ...TABLE, ...inSecretsManager }, { ...overrides, fetch });
+      // Discovery is under way; had create started a secret read, it would have been sent by now.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+
+      buildAuthorizeIntentServices({ ...TABLE, ...inSecretsManager }, { ...overrides, fetch });
+      await eventually(() => secretsManager.commandCalls(GetSecretValueCommand).length === 2, 10);
+      expect(
+        secretsManager
+          .commandCalls(GetSecretValueCommand)
+          .map((call) => call.args[0].input.SecretId)
+          .sort(),
+      ).toEqual([
+        inSecretsManager.QUARTZ_LIVE_CLIENT_SECRET_ARN,
+        inSecretsManager.QUARTZ_TEST_CLIENT_SECRET_ARN,
+      ]);
+    } finally {
+      secretsManager.restore();
+    }
+  });
 });

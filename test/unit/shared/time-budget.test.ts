@@ -1,4 +1,6 @@
 import {
+  API_KEY_CACHE_BUDGET,
+  apiKeyCacheBudget,
   expiryBoundMs,
   LOCAL_EXPIRY_SWEEP_INTERVAL_MS,
   TIME_BUDGET,
@@ -59,5 +61,18 @@ describe('the time budget of one invocation', () => {
     );
     // docs/expiry.md and the README state it as 105 seconds after the lifetime ends.
     expect(expiryBoundMs(budget)).toBe(105_000);
+  });
+});
+
+describe('the API-key cache budget', () => {
+  it('lets a disabled or rotated key work at most a minute after the change (docs/performance-auth-and-rate-limit.md)', () => {
+    expect(API_KEY_CACHE_BUDGET.revocationBoundMs).toBe(60_000);
+  });
+
+  it('forgets an unknown secret sooner than a known key, and never later than the bound a configuration chose', () => {
+    expect(API_KEY_CACHE_BUDGET.unknownSecretTtlMs).toBeGreaterThan(0);
+    expect(API_KEY_CACHE_BUDGET.unknownSecretTtlMs).toBeLessThan(API_KEY_CACHE_BUDGET.revocationBoundMs);
+    expect(apiKeyCacheBudget(2_000)).toEqual({ revocationBoundMs: 2_000, unknownSecretTtlMs: 2_000 });
+    expect(apiKeyCacheBudget(0)).toEqual({ revocationBoundMs: 0, unknownSecretTtlMs: 0 });
   });
 });

@@ -167,16 +167,17 @@ describe('functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
 
+    const clientSecrets = {
+      QUARTZ_LIVE_CLIENT_SECRET_ARN: { Ref: secretId('Live') },
+      QUARTZ_TEST_CLIENT_SECRET_ARN: { Ref: secretId('Test') },
+    };
     expect(resource(template, functionIdOf('CreateIntent')).Properties.Environment).toEqual({
-      // Only create gives an intent its lifetime (an hour unless the stack is told otherwise).
-      Variables: { ...shared, INTENT_LIFETIME_SECONDS: '3600' },
+      // Only create gives an intent its lifetime (an hour unless the stack is told otherwise); it
+      // authenticates as the client for a decoupled intent's backchannel request.
+      Variables: { ...shared, ...clientSecrets, INTENT_LIFETIME_SECONDS: '3600' },
     });
     expect(resource(template, functionIdOf('AuthorizeIntent')).Properties.Environment).toEqual({
-      Variables: {
-        ...shared,
-        QUARTZ_LIVE_CLIENT_SECRET_ARN: { Ref: secretId('Live') },
-        QUARTZ_TEST_CLIENT_SECRET_ARN: { Ref: secretId('Test') },
-      },
+      Variables: { ...shared, ...clientSecrets },
     });
     for (const routeId of ['GetIntent', 'GetBankAccount', 'ListBankAccounts']) {
       expect(resource(template, functionIdOf(routeId)).Properties.Environment).toEqual({ Variables: shared });
@@ -296,23 +297,26 @@ describe('permissions', () => {
     }
   });
 
-  it('give create no access to the Quartz client secrets', () => {
-    const actions = statementsOfFunction(template, 'CreateIntent').flatMap(actionsOf);
+  it.each(['CreateIntent', 'AuthorizeIntent'])(
+    'let %s read both Quartz client secrets, and nothing else of Secrets Manager',
+    (routeId) => {
+      const statements = statementsOfFunction(template, routeId);
+      const reads = statements.filter((statement) =>
+        actionsOf(statement).includes('secretsmanager:GetSecretValue'),
+      );
+      expect(
+        new Set(statements.flatMap(actionsOf).filter((action) => action.startsWith('secretsmanager:'))),
+      ).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']));
 
-    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
-  });
-
-  it('let authorize read both Quartz client secrets', () => {
-    const reads = statementsOfFunction(template, 'AuthorizeIntent').filter((statement) =>
-      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
-    );
-
-    const resources = reads.flatMap((statement) =>
-      Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
-    );
-    expect(resources).toEqual(expect.arrayContaining([{ Ref: secretId('Live') }, { Ref: secretId('Test') }]));
-    expect(resources).toHaveLength(2);
-  });
+      const resources = reads.flatMap((statement) =>
+        Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+      );
+      expect(resources).toEqual(
+        expect.arrayContaining([{ Ref: secretId('Live') }, { Ref: secretId('Test') }]),
+      );
+      expect(resources).toHaveLength(2);
+    },
+  );
 
   it('use no wildcard action anywhere, and Resource * only for X-Ray and the listing of streams', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(

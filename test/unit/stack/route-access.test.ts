@@ -75,8 +75,8 @@ describe('route access', () => {
     }
   });
 
-  it('keeps the Quartz client secrets from create, which only builds an authorization URL', () => {
-    expect(ROUTE_ACCESS.CreateIntent.readsQuartzClientSecrets).toBe(false);
+  it('gives the Quartz client secrets to create (a decoupled request) and authorize only', () => {
+    expect(ROUTE_ACCESS.CreateIntent.readsQuartzClientSecrets).toBe(true);
     expect(ROUTE_ACCESS.AuthorizeIntent.readsQuartzClientSecrets).toBe(true);
     for (const routeId of READ_ROUTES) expect(ROUTE_ACCESS[routeId].readsQuartzClientSecrets).toBe(false);
   });
