@@ -63,6 +63,7 @@ export class EventPublishing extends StackPart {
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
       logEncryptionKey: state.encryptionKey,
       timeout: Duration.millis(PUBLISHER_BUDGET.functionTimeoutMs),
+      role: 'background',
     });
     this.allowPublishing();
 

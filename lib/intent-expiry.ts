@@ -63,6 +63,7 @@ export class IntentExpiry extends StackPart {
         ...(props.samLocal ? Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, ''])) : {}),
       },
       logEncryptionKey: state.encryptionKey,
+      role: 'background',
     });
     this.grantSweeperTableAccess(state);
 

@@ -112,6 +112,7 @@ export class ServiceApi extends StackPart {
         ...(access.signsPageKeys ? { PAGE_KEY_SECRET_ARN: state.pageKeySecret.secretArn } : {}),
       },
       logEncryptionKey: state.encryptionKey,
+      role: 'api',
     });
     for (const statement of tablePolicyStatements(state.table.tableArn, access.table)) {
       fn.role.addToPolicy(statement);

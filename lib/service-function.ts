@@ -17,6 +17,36 @@ export const FUNCTION_TIMEOUT_SECONDS = TIME_BUDGET.functionTimeoutMs / 1_000;
 /** The repository root, found from this file so that synth works from any working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * Memory sizes, from the figures in docs/performance-bundles.md. Memory is the CPU knob here: a
+ * function's resident set stays between 85 and 105 MB, and Lambda gives CPU in proportion to memory
+ * (one vCPU at 1,769 MB, 0.29 at 512, 0.58 at 1,024). Measured on Node.js 24 (fresh processes, this
+ * service's bundles, X-Ray loaded as under active tracing), a cold start is CPU-bound: 400 to 550 ms
+ * of CPU (module load and first request) against some 50 ms of waiting; a warm request takes about
+ * 21 ms of CPU against an estimated 15 to 20 ms waiting on DynamoDB. CPU-bound work costs the same
+ * GB-seconds at any size up to 1,769 MB (twice the memory, half the time); only the waiting costs
+ * more with more memory. So:
+ * - API functions get 1,024 MB: a cold start's CPU takes ~0.7 to 0.95 s instead of ~1.4 to 1.9 s at
+ *   512 MB, a warm request's ~36 ms instead of ~73 ms, for 17 to 21% more GB-seconds on a warm read
+ *   (its waiting, at twice the memory) and none on a cold start. That holds for authorize too,
+ *   although its wait on the bank is paid at twice the memory (per 500 ms waited, about $3.3 more
+ *   per million authorizations on arm64): a connection is authorized once, by a function that sees
+ *   little traffic and so many cold starts. Beyond 1,024 MB a cold start shrinks by another ~0.4 s
+ *   at most while every wait costs more; above 1,769 MB Node.js's one thread gains nothing.
+ * - The publisher of events and the expiry sweeper keep 512 MB: no caller waits on them, so a slower
+ *   cold start costs nothing, and their waits (EventBridge, DynamoDB) cost half.
+ */
+export const FUNCTION_MEMORY_MB = { api: 1_024, background: 512 } as const;
+
+/**
+ * arm64 (Graviton): the same work at 20% less per GB-second than x86_64. Every bundle is plain
+ * JavaScript, which runs alike on both (esbuild bundles no native addon, and none of the packages
+ * scripts/bundle-report.ts lists loads one), and nothing measured here says x86_64 would do the
+ * work faster. The figures above were taken on x86_64: check them against the functions' own
+ * REPORT lines (Init Duration, Duration, Max Memory Used) once deployed.
+ */
+export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
+
 export interface ServiceFunctionProps {
   /** Folder under functions/ whose handler.ts exports `handler`. */
   handlerDir: string;
@@ -26,6 +56,8 @@ export interface ServiceFunctionProps {
   logEncryptionKey: kms.IKey;
   /** By default the API functions' timeout; a function that answers no caller may have its own. */
   timeout?: Duration;
+  /** Whether a caller waits on it (an API route) or not (FUNCTION_MEMORY_MB says what follows). */
+  role: keyof typeof FUNCTION_MEMORY_MB;
 }
 
 /** A year, the least Control Tower accepts (CT.CLOUDWATCH.PR.2): requests are audited by their logs. */
@@ -70,8 +102,8 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       handler: 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: FUNCTION_MEMORY_MB[props.role],
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
@@ -82,8 +114,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // Read by Powertools (logger, metrics, tracer); the same constants the alarms watch.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // The bundle is minified: without this, stack traces in the logs point into index.mjs.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: the bundle keeps its names instead (see HANDLER_BUNDLING).
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -91,9 +122,15 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         format: OutputFormat.ESM,
         mainFields: [...HANDLER_BUNDLING.mainFields],
         banner: HANDLER_BUNDLING.banner,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
+        target: HANDLER_BUNDLING.target,
+        // NodejsFunction's `minify` is all or nothing; the parts are chosen in HANDLER_BUNDLING.
+        minify: false,
+        esbuildArgs: {
+          '--minify-whitespace': HANDLER_BUNDLING.minify.whitespace,
+          '--minify-syntax': HANDLER_BUNDLING.minify.syntax,
+          '--minify-identifiers': HANDLER_BUNDLING.minify.identifiers,
+        },
+        sourceMap: HANDLER_BUNDLING.sourceMap,
         // The SDK versions are pinned in package-lock.json; the runtime's copy may differ.
         bundleAwsSDK: true,
         externalModules: [],

@@ -127,7 +127,7 @@ function expiryOptions(): { intentLifetimeSeconds?: number; expirySweepIntervalM
 
 /**
  * Stops the stack when the process that started it is gone. A SIGKILLed parent runs no handler
- * and signals nothing (`npm start` runs this file under tsx's own child process, and a test
+ * and signals nothing (a shell or `npm` may start this file, and a test
  * runner's worker may be killed), and a stack left behind keeps its ports and its JVM. The parent
  * pid is read again every second: an orphan is adopted by another process.
  */

@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { loadSweeperConfig } from '../shared/config';
+import { loadTableConfig } from '../shared/config';
 import { systemClock } from '../shared/domain/clock';
 import { deadlineAt } from '../shared/domain/deadline';
 import { DeadlineExceededError } from '../shared/domain/errors';
@@ -7,8 +7,8 @@ import { type ExpiryDependencies, expireDueIntents, type SweepResult } from '../
 import { runWithDeadline } from '../shared/invocation-scope';
 import { logger } from '../shared/observability/logger';
 import { IntentRepository } from '../shared/repository/intent-repository';
-import { createDocumentClient } from '../shared/services';
 import { TIME_BUDGET, type TimeBudget } from '../shared/time-budget';
+import { createDocumentClient } from '../shared/wiring/document-client';
 
 /**
  * The expiry sweeper: not an API route, but a function the stack runs on a schedule (every
@@ -34,7 +34,7 @@ function dependenciesFromEnvironment(): ExpiryDependencies {
   processDependencies ??= {
     intents: new IntentRepository({
       client: createDocumentClient(),
-      tableName: loadSweeperConfig().tableName,
+      tableName: loadTableConfig().tableName,
     }),
     clock: systemClock,
   };

@@ -51,9 +51,7 @@ export const apiKeyRevocationBoundSecondsSchema = z.coerce
 
 const tableSchema = z.object({ TABLE_NAME: z.string().min(3) });
 
-const envSchema = tableSchema.extend({
-  INTENT_LIFETIME_SECONDS: intentLifetimeSecondsSchema,
-  API_KEY_REVOCATION_BOUND_SECONDS: apiKeyRevocationBoundSecondsSchema,
+const quartzSchema = z.object({
   QUARTZ_LIVE_ISSUER: z.url(),
   QUARTZ_LIVE_CLIENT_ID: z.string().min(1),
   QUARTZ_LIVE_REDIRECT_URI: z.url(),
@@ -64,44 +62,91 @@ const envSchema = tableSchema.extend({
   QUARTZ_TEST_REDIRECT_URI: z.url(),
   QUARTZ_TEST_CLIENT_SECRET_ARN: z.string().min(1).optional(),
   QUARTZ_TEST_CLIENT_SECRET: z.string().min(1).optional(),
+});
+
+const intentLifetimeSchema = z.object({ INTENT_LIFETIME_SECONDS: intentLifetimeSecondsSchema });
+
+const pageKeySchema = z.object({
   PAGE_KEY_SECRET_ARN: z.string().min(1).optional(),
   // A plain value for a local run; long enough to be a key, not a password.
   PAGE_KEY_SECRET: z.string().min(32).optional(),
 });
 
-/** The one place configuration is read; fails fast naming every missing or malformed variable. */
+const apiKeyRevocationSchema = z.object({
+  API_KEY_REVOCATION_BOUND_SECONDS: apiKeyRevocationBoundSecondsSchema,
+});
+
+const envSchema = tableSchema
+  .extend(quartzSchema.shape)
+  .extend(intentLifetimeSchema.shape)
+  .extend(pageKeySchema.shape)
+  .extend(apiKeyRevocationSchema.shape);
+
+/**
+ * The one place configuration is read; fails fast naming every missing or malformed variable. Every
+ * setting of every function: a function reads only its own part (loadTableConfig, loadQuartzConfig,
+ * …), so that it needs no variable it does not use.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const e = parseEnvironment(envSchema, env);
+  // Parsed as a whole first, so that a broken environment names all its faults at once.
+  parseEnvironment(envSchema, env);
   return {
-    tableName: e.TABLE_NAME,
-    intentLifetimeSeconds: e.INTENT_LIFETIME_SECONDS,
-    quartz: {
-      live: {
-        issuer: e.QUARTZ_LIVE_ISSUER,
-        clientId: e.QUARTZ_LIVE_CLIENT_ID,
-        redirectUri: e.QUARTZ_LIVE_REDIRECT_URI,
-        clientSecret: secretSource(e.QUARTZ_LIVE_CLIENT_SECRET_ARN, e.QUARTZ_LIVE_CLIENT_SECRET),
-      },
-      test: {
-        issuer: e.QUARTZ_TEST_ISSUER,
-        clientId: e.QUARTZ_TEST_CLIENT_ID,
-        redirectUri: e.QUARTZ_TEST_REDIRECT_URI,
-        clientSecret: secretSource(e.QUARTZ_TEST_CLIENT_SECRET_ARN, e.QUARTZ_TEST_CLIENT_SECRET),
-      },
-    },
-    pageKeySecret: secretSource(e.PAGE_KEY_SECRET_ARN, e.PAGE_KEY_SECRET),
-    apiKeyRevocationBoundMs: e.API_KEY_REVOCATION_BOUND_SECONDS * 1_000,
+    tableName: loadTableConfig(env).tableName,
+    intentLifetimeSeconds: loadIntentLifetimeSeconds(env),
+    quartz: loadQuartzConfig(env),
+    pageKeySecret: loadPageKeySecret(env),
+    apiKeyRevocationBoundMs: loadApiKeyRevocationBoundMs(env),
   };
 }
 
-/** What the expiry sweeper needs: the table only (no bank, no secret). */
-export interface SweeperConfig {
+/** Where the service's table is: every function that reads or writes it needs this, and only this of the table. */
+export interface TableConfig {
   tableName: string;
 }
 
-export function loadSweeperConfig(env: NodeJS.ProcessEnv = process.env): SweeperConfig {
+export function loadTableConfig(env: NodeJS.ProcessEnv = process.env): TableConfig {
   return { tableName: parseEnvironment(tableSchema, env).TABLE_NAME };
 }
+
+/** Both Quartz configurations: only the functions that call the bank read them. */
+export function loadQuartzConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig['quartz'] {
+  const e = parseEnvironment(quartzSchema, env);
+  return {
+    live: {
+      issuer: e.QUARTZ_LIVE_ISSUER,
+      clientId: e.QUARTZ_LIVE_CLIENT_ID,
+      redirectUri: e.QUARTZ_LIVE_REDIRECT_URI,
+      clientSecret: secretSource(e.QUARTZ_LIVE_CLIENT_SECRET_ARN, e.QUARTZ_LIVE_CLIENT_SECRET),
+    },
+    test: {
+      issuer: e.QUARTZ_TEST_ISSUER,
+      clientId: e.QUARTZ_TEST_CLIENT_ID,
+      redirectUri: e.QUARTZ_TEST_REDIRECT_URI,
+      clientSecret: secretSource(e.QUARTZ_TEST_CLIENT_SECRET_ARN, e.QUARTZ_TEST_CLIENT_SECRET),
+    },
+  };
+}
+
+/** How long a new intent may be authorized, in seconds: create's alone. */
+export function loadIntentLifetimeSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnvironment(intentLifetimeSchema, env).INTENT_LIFETIME_SECONDS;
+}
+
+/** Where the page-key secret comes from: the functions that answer by page read it. */
+export function loadPageKeySecret(env: NodeJS.ProcessEnv = process.env): SecretSource {
+  const e = parseEnvironment(pageKeySchema, env);
+  return secretSource(e.PAGE_KEY_SECRET_ARN, e.PAGE_KEY_SECRET);
+}
+
+/** How late a disabled API key may still work in a warm container: every API function's chain reads it. */
+export function loadApiKeyRevocationBoundMs(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnvironment(apiKeyRevocationSchema, env).API_KEY_REVOCATION_BOUND_SECONDS * 1_000;
+}
+
+/** What the expiry sweeper needs: the table only (no bank, no secret). */
+export type SweeperConfig = TableConfig;
+
+export const loadSweeperConfig = loadTableConfig;
 
 function parseEnvironment<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   // An empty variable counts as unset (a SAM-local run declares some variables empty).

@@ -9,7 +9,7 @@ import type { ApiKeyCacheBudget } from './time-budget';
 /**
  * What one container keeps in memory so that a request does not pay a key read and a counter write
  * before its own work (docs/performance-auth-and-rate-limit.md). They live as long as the services
- * that hold them: one set per Lambda execution environment (services.ts keeps it at module scope)
+ * that hold them: one set per Lambda execution environment (each function builds its services once per process, functions/<route>/services.ts)
  * and per handler bundle of the local API; a test builds fresh ones with buildServices.
  *
  * The sizes bound the memory at a few MB whatever callers send: a key record is about half a KB,

@@ -27,7 +27,7 @@ export async function spawnSandboxBank(options: {
   client: SandboxClient;
   port?: number;
 }): Promise<SandboxBankProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
     cwd: REPOSITORY_ROOT,
     env: {
       ...process.env,

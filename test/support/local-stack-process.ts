@@ -40,7 +40,7 @@ export async function startStackProcess(
   args: string[] = [],
   options: StackProcessOptions = {},
 ): Promise<RunningStack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--json', ...args], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'local/start.ts', '--json', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', NODE_NO_WARNINGS: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,12 +2,20 @@ import type middy from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { authenticateApiKey, requireRole } from '../domain/authenticate';
+import type { Clock } from '../domain/clock';
 import { BadRequestError } from '../domain/errors';
+import type { ApiKeyStore, RateLimitStore } from '../domain/ports';
 import { enforceRateLimit } from '../domain/rate-limit';
 import type { ApiKeyRole } from '../domain/schemas';
-import type { Services } from '../services';
 import { toErrorResponse } from './error-response';
 import { type RequestContext, requestIdOf } from './request-log';
+
+/** What the chain every route shares needs, whatever else its function uses. */
+export interface ChainServices {
+  apiKeys: ApiKeyStore;
+  rateLimits: RateLimitStore;
+  clock: Clock;
+}
 
 type ApiMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestContext>;
 
@@ -43,7 +51,7 @@ export function contractResponses(): ApiMiddleware {
  * may not call the operation never spends the owner's budget.
  */
 export function apiKeyAuthentication(
-  services: () => Services,
+  services: () => ChainServices,
   route: { rateLimitBudget: string; roles: readonly ApiKeyRole[] },
 ): ApiMiddleware {
   return {

@@ -45,6 +45,8 @@ const SLOW_DOWN_STEP_SECONDS = 5;
 export class QuartzClient {
   private readonly client: oauth.Client;
   private metadata: Promise<oauth.AuthorizationServer> | undefined;
+  /** A discovery started ahead of any request (startDiscovery), until it settles. */
+  private early: Promise<oauth.AuthorizationServer> | undefined;
 
   constructor(private readonly settings: QuartzSettings) {
     this.client = { client_id: settings.clientId };
@@ -230,8 +232,47 @@ export class QuartzClient {
     return accounts.data;
   }
 
-  /** Discovery is cached per process; a failed attempt is not, so the next call tries again. */
+  /**
+   * Starts discovery now, ahead of any request: called during a cold start's init, so that the
+   * first request finds the bank's endpoints known (or on their way) instead of fetching them on its
+   * own clock. Never throws and leaves nothing behind when it fails: a failed early discovery (the
+   * bank down, or a request cut short while Lambda froze the process after init) is logged, and the
+   * request that needs the endpoints discovers them again on its own budget.
+   */
+  startDiscovery(): void {
+    if (this.metadata || this.early) return;
+    const attempt = this.fetchMetadata();
+    this.early = attempt;
+    attempt.then(
+      (metadata) => {
+        this.metadata ??= Promise.resolve(metadata);
+      },
+      (error: unknown) => {
+        logger.warn('early discovery failed; the first request discovers again', {
+          issuer: this.settings.issuer,
+          error: error instanceof Error ? error.name : typeof error,
+        });
+      },
+    );
+    attempt
+      .finally(() => {
+        if (this.early === attempt) this.early = undefined;
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Discovery is cached per process; a failed attempt is not, so the next call tries again. A call
+   * while an early discovery is under way waits for it, within the call's own budget, and
+   * discovers itself if it fails or outlasts that budget.
+   */
   private discover(): Promise<oauth.AuthorizationServer> {
+    if (this.metadata) return this.metadata;
+    if (this.early) return untilAborted(this.early, this.defaultSignal()).catch(() => this.discoverNow());
+    return this.discoverNow();
+  }
+
+  private discoverNow(): Promise<oauth.AuthorizationServer> {
     this.metadata ??= this.fetchMetadata().catch((error: unknown) => {
       this.metadata = undefined;
       throw classifyProviderError(error, 'discovery');
@@ -275,6 +316,16 @@ export class QuartzClient {
     const invocation = invocationSignal();
     return invocation ? AbortSignal.any([invocation, budget]) : budget;
   }
+}
+
+/** `work`'s outcome, or a rejection as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** The answers of a poll that say the user has not approved (yet): each an outcome, not a failure. */

@@ -64,7 +64,7 @@ describe('the synthesized template, as `npm run sam:invoke` synthesizes it', () 
       const assetPath = fn?.Metadata?.['aws:asset:path'] ?? '';
       expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
       const bundle = readFileSync(path.join(outdir, assetPath, 'index.mjs'), 'utf8');
-      expect(bundle).toMatch(/export\s*\{[^}]*as handler/);
+      expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
       expect(Object.keys(fn?.Properties.Environment.Variables ?? {})).toEqual(
         expect.arrayContaining([...SAM_LOCAL_VARIABLES, 'TABLE_NAME']),
       );

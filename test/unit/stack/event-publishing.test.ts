@@ -52,6 +52,8 @@ describe('the publisher', () => {
     expect(resource(template, publisherId()).Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
+      // No caller waits on it: lib/service-function.ts says why this size.
+      MemorySize: 512,
       Handler: 'index.handler',
       Timeout: PUBLISHER_BUDGET.functionTimeoutMs / 1_000,
       TracingConfig: { Mode: 'Active' },

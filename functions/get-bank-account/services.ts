@@ -1,0 +1,22 @@
+import { loadApiKeyRevocationBoundMs } from '../shared/config';
+import type { getBankAccount } from '../shared/domain/read-bank-accounts';
+import type { ChainServices } from '../shared/http/middlewares';
+import { BankAccountRepository } from '../shared/repository/bank-account-repository';
+import { apiChainServices } from '../shared/wiring/api-chain';
+import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
+
+/** The table, and nothing else: no bank, no secret (so neither is in this function's bundle). */
+export type GetBankAccountServices = ChainServices & Parameters<typeof getBankAccount>[0];
+
+export function buildGetBankAccountServices(
+  env: NodeJS.ProcessEnv,
+  overrides: WiringOverrides = {},
+): GetBankAccountServices {
+  const table = tableOf(env, overrides);
+  return {
+    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    bankAccounts: new BankAccountRepository(table),
+  };
+}
+
+export const getBankAccountServices = servicesOfProcess(buildGetBankAccountServices);
