@@ -44,7 +44,7 @@ const ARGUMENTS = {
   create: z.object({
     'account-id': accountId,
     name: apiKeySchema.shape.name,
-    role: apiKeyRoleSchema.default('account-owner'),
+    role: z._default(apiKeyRoleSchema, 'account-owner'),
   }),
   list: z.object({ 'account-id': accountId }),
   disable: z.object({ 'account-id': accountId, name: apiKeySchema.shape.name }),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { authorizeIntentBodySchema } from '../shared/domain/schemas';
 import { intentIdParameter } from '../shared/http/path-parameters';
 import { defineRoute } from '../shared/http/route-definition';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createIntentBodySchema, intentResponseSchema } from '../shared/domain/schemas';
 import { defineRoute } from '../shared/http/route-definition';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { bankAccountViewSchema } from '../shared/domain/bank-account-view';
 import { noQuerySchema } from '../shared/domain/query-schemas';
 import { bankAccountIdParameter } from '../shared/http/path-parameters';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { intentViewSchema } from '../shared/domain/intent-view';
 import { noQuerySchema } from '../shared/domain/query-schemas';
 import { intentIdParameter } from '../shared/http/path-parameters';

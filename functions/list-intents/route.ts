@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { intentPageSchema } from '../shared/domain/intent-page';
 import { listIntentsQuerySchema } from '../shared/domain/query-schemas';
 import { accountIdParameter } from '../shared/http/path-parameters';

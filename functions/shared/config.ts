@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { API_KEY_CACHE_BUDGET, MAX_API_KEY_REVOCATION_BOUND_MS } from './time-budget';
 
 /** Where a secret comes from: Secrets Manager in AWS, a plain value on a developer's machine. */
@@ -31,56 +31,53 @@ export const DEFAULT_INTENT_LIFETIME_SECONDS = 3_600;
 export const MAX_INTENT_LIFETIME_SECONDS = 86_400;
 
 /** Whole seconds, 1 to a day; the tests of the local stack use a few seconds. */
-export const intentLifetimeSecondsSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_INTENT_LIFETIME_SECONDS)
-  .default(DEFAULT_INTENT_LIFETIME_SECONDS);
+export const intentLifetimeSecondsSchema = z._default(
+  z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_INTENT_LIFETIME_SECONDS)),
+  DEFAULT_INTENT_LIFETIME_SECONDS,
+);
 
 /**
  * Whole seconds from 0 (every request reads its key) to the budget's bound; a local stack whose tests
  * disable keys may shorten it. The default is the budget's.
  */
-export const apiKeyRevocationBoundSecondsSchema = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(MAX_API_KEY_REVOCATION_BOUND_MS / 1_000)
-  .default(API_KEY_CACHE_BUDGET.revocationBoundMs / 1_000);
+export const apiKeyRevocationBoundSecondsSchema = z._default(
+  z.coerce.number().check(z.int(), z.gte(0), z.lte(MAX_API_KEY_REVOCATION_BOUND_MS / 1_000)),
+  API_KEY_CACHE_BUDGET.revocationBoundMs / 1_000,
+);
 
-const tableSchema = z.object({ TABLE_NAME: z.string().min(3) });
+const tableSchema = z.object({ TABLE_NAME: z.string().check(z.minLength(3)) });
 
 const quartzSchema = z.object({
   QUARTZ_LIVE_ISSUER: z.url(),
-  QUARTZ_LIVE_CLIENT_ID: z.string().min(1),
+  QUARTZ_LIVE_CLIENT_ID: z.string().check(z.minLength(1)),
   QUARTZ_LIVE_REDIRECT_URI: z.url(),
-  QUARTZ_LIVE_CLIENT_SECRET_ARN: z.string().min(1).optional(),
-  QUARTZ_LIVE_CLIENT_SECRET: z.string().min(1).optional(),
+  QUARTZ_LIVE_CLIENT_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  QUARTZ_LIVE_CLIENT_SECRET: z.optional(z.string().check(z.minLength(1))),
   QUARTZ_TEST_ISSUER: z.url(),
-  QUARTZ_TEST_CLIENT_ID: z.string().min(1),
+  QUARTZ_TEST_CLIENT_ID: z.string().check(z.minLength(1)),
   QUARTZ_TEST_REDIRECT_URI: z.url(),
-  QUARTZ_TEST_CLIENT_SECRET_ARN: z.string().min(1).optional(),
-  QUARTZ_TEST_CLIENT_SECRET: z.string().min(1).optional(),
+  QUARTZ_TEST_CLIENT_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  QUARTZ_TEST_CLIENT_SECRET: z.optional(z.string().check(z.minLength(1))),
 });
 
 const intentLifetimeSchema = z.object({ INTENT_LIFETIME_SECONDS: intentLifetimeSecondsSchema });
 
 const pageKeySchema = z.object({
-  PAGE_KEY_SECRET_ARN: z.string().min(1).optional(),
+  PAGE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   // A plain value for a local run; long enough to be a key, not a password.
-  PAGE_KEY_SECRET: z.string().min(32).optional(),
+  PAGE_KEY_SECRET: z.optional(z.string().check(z.minLength(32))),
 });
 
 const apiKeyRevocationSchema = z.object({
   API_KEY_REVOCATION_BOUND_SECONDS: apiKeyRevocationBoundSecondsSchema,
 });
 
-const envSchema = tableSchema
-  .extend(quartzSchema.shape)
-  .extend(intentLifetimeSchema.shape)
-  .extend(pageKeySchema.shape)
-  .extend(apiKeyRevocationSchema.shape);
+const envSchema = z.extend(tableSchema, {
+  ...quartzSchema.shape,
+  ...intentLifetimeSchema.shape,
+  ...pageKeySchema.shape,
+  ...apiKeyRevocationSchema.shape,
+});
 
 /**
  * The one place configuration is read; fails fast naming every missing or malformed variable. Every
@@ -148,7 +145,7 @@ export type SweeperConfig = TableConfig;
 
 export const loadSweeperConfig = loadTableConfig;
 
-function parseEnvironment<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+function parseEnvironment<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv): T {
   // An empty variable counts as unset (a SAM-local run declares some variables empty).
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
@@ -171,7 +168,7 @@ export interface PublisherConfig {
   eventBusName: string;
 }
 
-const publisherEnvSchema = z.object({ EVENT_BUS_NAME: z.string().min(1) });
+const publisherEnvSchema = z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 
 export function loadPublisherConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
   return { eventBusName: parseEnvironment(publisherEnvSchema, env).EVENT_BUS_NAME };

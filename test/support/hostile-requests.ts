@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ROUTES, type Route, type RouteId } from '../../functions/routes';
 import { bodyRecipes } from './hostile-bodies';
 import { apiKeyValue, contentTypeValue, junkHeaders, repeated } from './hostile-headers';
@@ -39,11 +39,11 @@ export interface RouteContract {
    * The body the route accepts: a request whose body parses is a valid one. Null for a route that
    * takes no body (a GET), which refuses any and reads its query string instead.
    */
-  bodySchema: z.ZodType | null;
+  bodySchema: z.ZodMiniType | null;
   /** The query string a route without a body accepts (strict: an unknown name is a 400). */
-  querySchema?: z.ZodType;
+  querySchema?: z.ZodMiniType;
   /** The body of its 200 answer. */
-  answerSchema: z.ZodType;
+  answerSchema: z.ZodMiniType;
   /** Valid requests of `caller`, which on a fresh world answer 200. */
   valid: (caller: WorldAccount) => fc.Arbitrary<ValidRequest>;
 }

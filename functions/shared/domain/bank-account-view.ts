@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BankAccount, consentNameSchema, crn, isoTimestamp, paymentPeriodSchema } from './schemas';
 
 /**
@@ -12,20 +12,21 @@ export const bankAccountViewSchema = z.strictObject({
   bankAccountNumber: z.string(),
   bankAccountName: z.string(),
   /** Only when true, as every optional flag of the family. */
-  test: z.literal(true).optional(),
+  test: z.optional(z.literal(true)),
   /** Only when true. */
-  enduringPaymentConsentAuthorized: z.literal(true).optional(),
+  enduringPaymentConsentAuthorized: z.optional(z.literal(true)),
   // The authorized consent's limits, where known (a consent from before limits has none).
-  name: consentNameSchema
-    .optional()
-    .meta({ description: "With the consent, where set: the consent's name." }),
-  period: paymentPeriodSchema
-    .optional()
-    .meta({ description: 'With the consent, where known: the period after which its amount resets.' }),
+  name: z
+    .optional(consentNameSchema)
+    .check(z.meta({ description: "With the consent, where set: the consent's name." })),
+  period: z
+    .optional(paymentPeriodSchema)
+    .check(
+      z.meta({ description: 'With the consent, where known: the period after which its amount resets.' }),
+    ),
   totalAmount: z
-    .string()
-    .optional()
-    .meta({ description: 'With the consent, where set: the most per period, in cents.' }),
+    .optional(z.string())
+    .check(z.meta({ description: 'With the consent, where set: the most per period, in cents.' })),
   createdAt: isoTimestamp,
   createdBy: crn,
   modifiedAt: isoTimestamp,

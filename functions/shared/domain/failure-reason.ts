@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Why an intent failed, as the read operations answer it: the one list of documented codes

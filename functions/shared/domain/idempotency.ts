@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sha256Hex } from './hashing';
 import { idempotencyKeySchema, intentResponseSchema } from './schemas';
 
@@ -17,24 +17,24 @@ export type IdempotencyStatus = (typeof IDEMPOTENCY_STATUSES)[number];
 
 /** Who runs the create for a key, until `expiresAt` (epoch ms). */
 export const idempotencyClaimSchema = z.object({
-  id: z.string().min(1),
-  expiresAt: z.number().int(),
+  id: z.string().check(z.minLength(1)),
+  expiresAt: z.number().check(z.int()),
 });
 export type IdempotencyClaim = z.infer<typeof idempotencyClaimSchema>;
 
 /** One record per (account, idempotency key). */
 export const idempotencyRecordSchema = z.object({
-  accountId: z.string().min(1),
+  accountId: z.string().check(z.minLength(1)),
   key: idempotencyKeySchema,
   /** SHA-256 of the canonical request (see requestFingerprint): the same key with another request is a 400. */
-  requestHash: z.string().regex(/^[0-9a-f]{64}$/),
+  requestHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   status: z.enum(IDEMPOTENCY_STATUSES),
-  intentId: z.string().min(1),
-  claim: idempotencyClaimSchema.optional(),
-  response: intentResponseSchema.optional(),
+  intentId: z.string().check(z.minLength(1)),
+  claim: z.optional(idempotencyClaimSchema),
+  response: z.optional(intentResponseSchema),
   createdAt: z.iso.datetime({ precision: 3 }),
   /** Epoch seconds after which the record counts as gone (and DynamoDB's time to live removes it). */
-  retainedUntil: z.number().int(),
+  retainedUntil: z.number().check(z.int()),
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { derivedId } from './ids';
 import { intentViewSchema, toIntentView } from './intent-view';
 import type { ConnectionIntent, IntentStatus } from './schemas';
@@ -19,7 +19,7 @@ export type IntentEventDetailType = (typeof INTENT_EVENT_DETAIL_TYPES)[IntentSta
  * plus the id a consumer deduplicates on. Delivery is at least once: the same status change may
  * arrive twice, always with the same `eventId`.
  */
-export const intentEventDetailSchema = intentViewSchema.extend({ eventId: z.string() });
+export const intentEventDetailSchema = z.extend(intentViewSchema, { eventId: z.string() });
 export type IntentEventDetail = z.infer<typeof intentEventDetailSchema>;
 
 export interface IntentEvent {

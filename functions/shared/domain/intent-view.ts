@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { failureReasonOf, failureReasonSchema } from './failure-reason';
 import { toIntentResponse } from './intent-response';
 import { type ConnectionIntent, consentKindOf, intentResponseSchema } from './schemas';
@@ -7,14 +7,18 @@ import { type ConnectionIntent, consentKindOf, intentResponseSchema } from './sc
  * An intent as the read operations answer it: what create answers, plus the outcome once there is
  * one. Strict, like create's answer: an internal field can never slip into it.
  */
-export const intentViewSchema = intentResponseSchema.extend({
+export const intentViewSchema = z.extend(intentResponseSchema, {
   /** When `failed`: a documented code, never the provider's own. */
-  failureReason: failureReasonSchema.optional().meta({ description: 'Only when `status` is `failed`.' }),
+  failureReason: z
+    .optional(failureReasonSchema)
+    .check(z.meta({ description: 'Only when `status` is `failed`.' })),
   /** When an account-information intent is `authorized`: the Bank Accounts it connected. */
-  bankAccountIds: z.array(z.string()).optional().meta({
-    description:
-      'Only when an account-information intent (`quartz-accounts`, `account-information-consent`) is `authorized`: the Bank Accounts it connected.',
-  }),
+  bankAccountIds: z.optional(z.array(z.string())).check(
+    z.meta({
+      description:
+        'Only when an account-information intent (`quartz-accounts`, `account-information-consent`) is `authorized`: the Bank Accounts it connected.',
+    }),
+  ),
 });
 export type IntentView = z.infer<typeof intentViewSchema>;
 

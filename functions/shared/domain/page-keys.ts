@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError } from './errors';
 
 /** What a page key is bound to: the listing, the account, and the query's other parameters. */
@@ -29,7 +29,7 @@ export class PageKeys {
   }
 
   /** The position a key carries, if this service issued it for exactly this scope. */
-  async open<T>(scope: PageScope, pageKey: string, positionSchema: z.ZodType<T>): Promise<T> {
+  async open<T>(scope: PageScope, pageKey: string, positionSchema: z.ZodMiniType<T>): Promise<T> {
     const [payload, mac, ...rest] = pageKey.split('.');
     if (!payload || !mac || rest.length > 0) throw invalidPageKey();
     // Compared as text, not as decoded bytes: base64 decoding forgives stray characters.

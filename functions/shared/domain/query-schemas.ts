@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The query strings of the read operations. Strict: an unknown parameter is a 400 naming it, as an
@@ -11,9 +11,11 @@ export type NoQuery = z.infer<typeof noQuerySchema>;
 
 export const listIntentsQuerySchema = z.strictObject({
   /** The `nextPageKey` of the page before; absent for the first page. */
-  pageKey: z.string().min(1).max(1024).optional().meta({
-    description:
-      'The `nextPageKey` of the page before, as it was answered; one not issued for this account and query is a 400 `pageKey is invalid`.',
-  }),
+  pageKey: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))).check(
+    z.meta({
+      description:
+        'The `nextPageKey` of the page before, as it was answered; one not issued for this account and query is a 400 `pageKey is invalid`.',
+    }),
+  ),
 });
 export type ListIntentsQuery = z.infer<typeof listIntentsQuerySchema>;

@@ -1,9 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The zod schemas are the single source of the service's types: request bodies, the stored models
  * and the public shapes. Stored models use plain (non-strict) objects so that an item read back
  * with table keys or newer attributes still parses.
+ *
+ * They are written with zod's smaller build, `zod/mini` (checks go in `.check()`, `optional` wraps):
+ * a Lambda bundle then holds the checks it uses rather than every method of every schema type
+ * (docs/performance-validation.md). A 400's message is built from the issue's code and path
+ * (validation.ts), never from zod's own texts, so it does not depend on the build.
  */
 
 /**
@@ -36,13 +41,15 @@ export const paymentPeriodSchema = z.enum(PAYMENT_PERIODS);
 export type PaymentPeriod = z.infer<typeof paymentPeriodSchema>;
 
 /** A consent's name as the user sees it at the bank. */
-export const consentNameSchema = z.string().min(1).max(100);
+export const consentNameSchema = z.string().check(z.minLength(1), z.maxLength(100));
 /** Cents as a string: digits only, positive, no leading zero, at most 12 digits ("50000" is 500.00). */
 export const totalAmountSchema = z
   .string()
-  .regex(
-    /^[1-9][0-9]{0,11}$/,
-    'totalAmount must be a string of cents: digits only, positive, no leading zero, at most 12 digits',
+  .check(
+    z.regex(
+      /^[1-9][0-9]{0,11}$/,
+      'totalAmount must be a string of cents: digits only, positive, no leading zero, at most 12 digits',
+    ),
   );
 
 /** How the user is asked: redirected to the bank in a browser, or in the bank's own app (CIBA). */
@@ -57,101 +64,125 @@ export const API_KEY_ROLES = ['account-owner', 'merchant-terminal'] as const;
 export const apiKeyRoleSchema = z.enum(API_KEY_ROLES);
 export type ApiKeyRole = z.infer<typeof apiKeyRoleSchema>;
 
-const nonEmptyString = z.string().min(1).max(256);
+const nonEmptyString = z.string().check(z.minLength(1), z.maxLength(256));
 export const isoTimestamp = z.iso.datetime({ precision: 3 });
-export const crn = z.string().startsWith('crn:');
+export const crn = z.string().check(z.startsWith('crn:'));
 
 // ---- request bodies ----------------------------------------------------------------------------
 
 /** The family's idempotency key: 1–255 characters of printable ASCII, chosen by the client. */
-export const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((key) => /^[\x20-\x7E]{1,255}$/.test(key), {
+export const idempotencyKeySchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(255),
+  z.refine((key) => /^[\x20-\x7E]{1,255}$/.test(key), {
     message: 'idempotencyKey must be 1 to 255 characters of printable ASCII',
-  });
+  }),
+);
 
 /** A bank user's identifier as CIBA's `login_hint` carries it: printable ASCII, no spaces at either end. */
-export const loginHintSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .refine((hint) => /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/.test(hint), {
+export const loginHintSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(256),
+  z.refine((hint) => /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/.test(hint), {
     message: 'loginHint must be 1 to 256 characters of printable ASCII, without spaces at either end',
-  });
+  }),
+);
 
 export const createIntentBodySchema = z
   .strictObject({
-    accountId: nonEmptyString.meta({ description: "The API key's account; any other is 403 Forbidden." }),
-    type: intentTypeSchema.meta({
-      description:
-        '`quartz-accounts`: connect the accounts the user picks; `quartz-payment`: an enduring payment consent on one Bank Account.',
-    }),
-    bankAccountId: nonEmptyString.optional().meta({
-      description:
-        "Required when `type` is `quartz-payment`, not allowed for `quartz-accounts` (400 naming it). A Bank Account of the same account (else 403 Forbidden) whose `test` flag equals the intent's (else 403 `LIVENESS_MISMATCH`).",
-    }),
+    accountId: nonEmptyString.check(
+      z.meta({ description: "The API key's account; any other is 403 Forbidden." }),
+    ),
+    type: intentTypeSchema.check(
+      z.meta({
+        description:
+          '`quartz-accounts`: connect the accounts the user picks; `quartz-payment`: an enduring payment consent on one Bank Account.',
+      }),
+    ),
+    bankAccountId: z.optional(nonEmptyString).check(
+      z.meta({
+        description:
+          "Required when `type` is `quartz-payment`, not allowed for `quartz-accounts` (400 naming it). A Bank Account of the same account (else 403 Forbidden) whose `test` flag equals the intent's (else 403 `LIVENESS_MISMATCH`).",
+      }),
+    ),
     test: z
-      .boolean()
-      .optional()
-      .meta({ description: "`true`: the provider's sandbox; only test Bank Accounts." }),
-    idempotencyKey: idempotencyKeySchema.optional().meta({
-      description:
-        'The same key (kept 24 hours per account) with the same request answers the first success again; with another request, 400 naming `idempotencyKey`; while the first is still running, 503 `IDEMPOTENT_REQUEST_IN_PROGRESS` with `Retry-After`.',
-    }),
-    name: consentNameSchema.optional().meta({
-      description: "Payment types only: the consent's name shown to the user at the bank, 1–100 characters.",
-    }),
-    period: paymentPeriodSchema.optional().meta({
-      description:
-        'Payment types only (default `daily`): the period after which the amount spent under the consent resets.',
-    }),
-    totalAmount: totalAmountSchema.optional().meta({
-      description:
-        'Payment types only: the most the consent may be used for within one period, in cents as a string (`"50000"` is NZD 500.00): digits only, positive, no leading zero, at most 12 digits.',
-      example: '50000',
-    }),
-    loginHint: loginHintSchema.optional().meta({
-      description:
-        "The user's identifier at the bank. With it, the intent uses the decoupled flow: the bank asks the user in its app, and the client polls authorize without `code`.",
-    }),
+      .optional(z.boolean())
+      .check(z.meta({ description: "`true`: the provider's sandbox; only test Bank Accounts." })),
+    idempotencyKey: z.optional(idempotencyKeySchema).check(
+      z.meta({
+        description:
+          'The same key (kept 24 hours per account) with the same request answers the first success again; with another request, 400 naming `idempotencyKey`; while the first is still running, 503 `IDEMPOTENT_REQUEST_IN_PROGRESS` with `Retry-After`.',
+      }),
+    ),
+    name: z.optional(consentNameSchema).check(
+      z.meta({
+        description:
+          "Payment types only: the consent's name shown to the user at the bank, 1–100 characters.",
+      }),
+    ),
+    period: z.optional(paymentPeriodSchema).check(
+      z.meta({
+        description:
+          'Payment types only (default `daily`): the period after which the amount spent under the consent resets.',
+      }),
+    ),
+    totalAmount: z.optional(totalAmountSchema).check(
+      z.meta({
+        description:
+          'Payment types only: the most the consent may be used for within one period, in cents as a string (`"50000"` is NZD 500.00): digits only, positive, no leading zero, at most 12 digits.',
+        example: '50000',
+      }),
+    ),
+    loginHint: z.optional(loginHintSchema).check(
+      z.meta({
+        description:
+          "The user's identifier at the bank. With it, the intent uses the decoupled flow: the bank asks the user in its app, and the client polls authorize without `code`.",
+      }),
+    ),
   })
-  .superRefine((body, ctx) => {
-    const payment = isPaymentType(body.type);
-    if (payment && body.bankAccountId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bankAccountId'],
-        message: `bankAccountId is required when type is ${body.type}`,
-      });
-    }
-    const paymentOnly = ['bankAccountId', 'name', 'period', 'totalAmount'] as const;
-    for (const field of payment ? [] : paymentOnly) {
-      if (body[field] !== undefined) {
+  .check(
+    z.superRefine((body, ctx) => {
+      const payment = isPaymentType(body.type);
+      if (payment && body.bankAccountId === undefined) {
         ctx.addIssue({
           code: 'custom',
-          path: [field],
-          message: `${field} is not allowed when type is ${body.type}`,
+          path: ['bankAccountId'],
+          message: `bankAccountId is required when type is ${body.type}`,
         });
       }
-    }
-  });
+      const paymentOnly = ['bankAccountId', 'name', 'period', 'totalAmount'] as const;
+      for (const field of payment ? [] : paymentOnly) {
+        if (body[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `${field} is not allowed when type is ${body.type}`,
+          });
+        }
+      }
+    }),
+  );
 export type CreateIntentBody = z.infer<typeof createIntentBodySchema>;
 
 export const authorizeIntentBodySchema = z.strictObject({
-  code: z.string().min(1).max(2048).optional().meta({
-    description:
-      'The authorization code the bank returned to the redirect URI; redeemed at most once. Required for a redirect intent; not allowed for a decoupled one (created with `loginHint`), which is polled without it.',
-  }),
-  state: z.string().min(1).max(512).optional().meta({
-    description:
-      "The `state` the bank returned to the redirect URI with the code. When given, it must be the intent's, else 400 naming `state` and nothing changes.",
-  }),
-  iss: z.string().min(1).max(2048).optional().meta({
-    description:
-      'The `iss` the bank returned to the redirect URI with the code (RFC 9207). When given, it must be the issuer the intent was sent to, else 400 naming `iss` and nothing changes.',
-  }),
+  code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))).check(
+    z.meta({
+      description:
+        'The authorization code the bank returned to the redirect URI; redeemed at most once. Required for a redirect intent; not allowed for a decoupled one (created with `loginHint`), which is polled without it.',
+    }),
+  ),
+  state: z.optional(z.string().check(z.minLength(1), z.maxLength(512))).check(
+    z.meta({
+      description:
+        "The `state` the bank returned to the redirect URI with the code. When given, it must be the intent's, else 400 naming `state` and nothing changes.",
+    }),
+  ),
+  iss: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))).check(
+    z.meta({
+      description:
+        'The `iss` the bank returned to the redirect URI with the code (RFC 9207). When given, it must be the issuer the intent was sent to, else 400 naming `iss` and nothing changes.',
+    }),
+  ),
 });
 export type AuthorizeIntentBody = z.infer<typeof authorizeIntentBodySchema>;
 
@@ -168,7 +199,7 @@ const audit = {
 export const providerAccountSchema = z.object({
   id: nonEmptyString,
   accountNumber: nonEmptyString,
-  accountName: z.string().max(256),
+  accountName: z.string().check(z.maxLength(256)),
 });
 export type ProviderAccount = z.infer<typeof providerAccountSchema>;
 
@@ -177,7 +208,7 @@ export const intentClaimSchema = z.object({
   id: nonEmptyString,
   // Which code the holder is redeeming: not read by the sequence, kept for whoever inspects a claim.
   codeHash: nonEmptyString,
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 export type IntentClaim = z.infer<typeof intentClaimSchema>;
 
@@ -187,8 +218,8 @@ export type IntentClaim = z.infer<typeof intentClaimSchema>;
  */
 export const intentGrantSchema = z.object({
   codeHash: nonEmptyString,
-  accessToken: z.string().optional(),
-  accounts: z.array(providerAccountSchema).optional(),
+  accessToken: z.optional(z.string()),
+  accounts: z.optional(z.array(providerAccountSchema)),
 });
 export type IntentGrant = z.infer<typeof intentGrantSchema>;
 
@@ -199,9 +230,9 @@ export type IntentGrant = z.infer<typeof intentGrantSchema>;
 export const backchannelSchema = z.object({
   authReqId: nonEmptyString,
   /** The bank's `interval` in force: the one the start answered, raised by every `slow_down`. */
-  intervalSeconds: z.number().int().positive(),
+  intervalSeconds: z.number().check(z.int(), z.positive()),
   /** Epoch ms before which the bank is not polled again (it would answer `slow_down`). */
-  pollAfter: z.number().int(),
+  pollAfter: z.number().check(z.int()),
 });
 export type Backchannel = z.infer<typeof backchannelSchema>;
 
@@ -212,27 +243,27 @@ export const connectionIntentSchema = z.object({
   status: intentStatusSchema,
   ...audit,
   authorizationUrl: z.url(),
-  test: z.boolean().optional(),
-  bankAccountId: nonEmptyString.optional(),
+  test: z.optional(z.boolean()),
+  bankAccountId: z.optional(nonEmptyString),
   // A payment consent's limits (period always for the payment types, the others where set).
-  name: consentNameSchema.optional(),
-  period: paymentPeriodSchema.optional(),
-  totalAmount: totalAmountSchema.optional(),
+  name: z.optional(consentNameSchema),
+  period: z.optional(paymentPeriodSchema),
+  totalAmount: z.optional(totalAmountSchema),
   /** Absent for a redirect intent (and every intent from before the decoupled flow). */
-  flow: z.enum(INTENT_FLOWS).optional(),
+  flow: z.optional(z.enum(INTENT_FLOWS)),
   /**
    * Internal: when the intent may no longer be authorized (docs/expiry.md). Absent only on intents
    * written before intents expired; those never expire.
    */
-  expiresAt: isoTimestamp.optional(),
+  expiresAt: z.optional(isoTimestamp),
   // Internal: never leaves the service (see toIntentResponse).
-  oauth: z.object({ state: nonEmptyString, codeVerifier: nonEmptyString }).optional(),
-  backchannel: backchannelSchema.optional(),
-  claim: intentClaimSchema.optional(),
-  grant: intentGrantSchema.optional(),
-  authorizedCodeHash: nonEmptyString.optional(),
-  bankAccountIds: z.array(nonEmptyString).optional(),
-  failureReason: z.string().optional(),
+  oauth: z.optional(z.object({ state: nonEmptyString, codeVerifier: nonEmptyString })),
+  backchannel: z.optional(backchannelSchema),
+  claim: z.optional(intentClaimSchema),
+  grant: z.optional(intentGrantSchema),
+  authorizedCodeHash: z.optional(nonEmptyString),
+  bankAccountIds: z.optional(z.array(nonEmptyString)),
+  failureReason: z.optional(z.string()),
 });
 export type ConnectionIntent = z.infer<typeof connectionIntentSchema>;
 
@@ -258,19 +289,19 @@ export const bankAccountSchema = z.object({
   id: nonEmptyString,
   accountId: nonEmptyString,
   type: z.literal('quartz'),
-  name: z.string().max(256),
+  name: z.string().check(z.maxLength(256)),
   accountNumber: nonEmptyString,
-  providerAccountId: nonEmptyString.optional(),
-  test: z.boolean().optional(),
-  enduringPaymentConsentAuthorized: z.boolean().optional(),
+  providerAccountId: z.optional(nonEmptyString),
+  test: z.optional(z.boolean()),
+  enduringPaymentConsentAuthorized: z.optional(z.boolean()),
   /** The limits of the payment consent last authorized on this Bank Account, where known. */
-  paymentConsent: z
-    .object({
-      name: consentNameSchema.optional(),
+  paymentConsent: z.optional(
+    z.object({
+      name: z.optional(consentNameSchema),
       period: paymentPeriodSchema,
-      totalAmount: totalAmountSchema.optional(),
-    })
-    .optional(),
+      totalAmount: z.optional(totalAmountSchema),
+    }),
+  ),
   ...audit,
 });
 export type BankAccount = z.infer<typeof bankAccountSchema>;
@@ -279,12 +310,14 @@ export const apiKeySchema = z.object({
   accountId: nonEmptyString,
   name: z
     .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._-]+$/, 'name may only hold letters, digits, dot, dash and underscore'),
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._-]+$/, 'name may only hold letters, digits, dot, dash and underscore'),
+    ),
   role: apiKeyRoleSchema,
   enabled: z.boolean(),
-  secretHash: z.string().regex(/^[0-9a-f]{64}$/),
+  secretHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   createdAt: isoTimestamp,
   createdBy: crn,
 });
@@ -302,24 +335,28 @@ export const intentResponseSchema = z.strictObject({
   type: intentTypeSchema,
   status: intentStatusSchema,
   ...audit,
-  authorizationUrl: z.string().meta({
-    description:
-      "Where to send the user: the bank's authorization endpoint with this intent's request. For a decoupled intent (created with `loginHint`) there is nothing to open: it is the bank's issuer identifier, the bank that asks the user in its app.",
-  }),
-  test: z.literal(true).optional().meta({ description: 'Present, and true, only for a sandbox intent.' }),
+  authorizationUrl: z.string().check(
+    z.meta({
+      description:
+        "Where to send the user: the bank's authorization endpoint with this intent's request. For a decoupled intent (created with `loginHint`) there is nothing to open: it is the bank's issuer identifier, the bank that asks the user in its app.",
+    }),
+  ),
+  test: z
+    .optional(z.literal(true))
+    .check(z.meta({ description: 'Present, and true, only for a sandbox intent.' })),
   bankAccountId: z
-    .string()
-    .optional()
-    .meta({ description: 'For the payment types: the Bank Account of the consent.' }),
-  name: consentNameSchema
-    .optional()
-    .meta({ description: "For the payment types, where set: the consent's name." }),
-  period: paymentPeriodSchema.optional().meta({
-    description: 'Always for the payment types (`daily` unless the creator chose another).',
-  }),
+    .optional(z.string())
+    .check(z.meta({ description: 'For the payment types: the Bank Account of the consent.' })),
+  name: z
+    .optional(consentNameSchema)
+    .check(z.meta({ description: "For the payment types, where set: the consent's name." })),
+  period: z.optional(paymentPeriodSchema).check(
+    z.meta({
+      description: 'Always for the payment types (`daily` unless the creator chose another).',
+    }),
+  ),
   totalAmount: z
-    .string()
-    .optional()
-    .meta({ description: 'For the payment types, where set: the most per period, in cents.' }),
+    .optional(z.string())
+    .check(z.meta({ description: 'For the payment types, where set: the most per period, in cents.' })),
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;

@@ -1,8 +1,8 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError } from './errors';
 
 /** Parses untrusted input; the first problem becomes a 400 whose message names the field. */
-export function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parseOrBadRequest<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

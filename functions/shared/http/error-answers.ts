@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The reason phrase the contract's error body carries in `error`, by status. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -128,12 +128,16 @@ export function errorBodySchema(status: number, messages?: readonly string[]) {
     error: z.literal(error),
     message:
       first === undefined
-        ? z.string().min(1).meta({ description: 'What is wrong, naming the field.' })
+        ? z
+            .string()
+            .check(z.minLength(1))
+            .check(z.meta({ description: 'What is wrong, naming the field.' }))
         : z.enum([first, ...rest]),
-    reason: z.string().optional().meta({ description: 'A human sentence; clients must not branch on it.' }),
+    reason: z
+      .optional(z.string())
+      .check(z.meta({ description: 'A human sentence; clients must not branch on it.' })),
     requestId: z
-      .string()
-      .optional()
-      .meta({ description: 'The request id, as the X-Request-Id header carries it.' }),
+      .optional(z.string())
+      .check(z.meta({ description: 'The request id, as the X-Request-Id header carries it.' })),
   });
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The path parameters of the routes. Plain strings: an id that is not one the service issued (22
@@ -6,10 +6,12 @@ import * as z from 'zod';
  * missing resource, never a 400.
  */
 const issuedId = (what: string, example: string) =>
-  z.string().meta({
-    description: `The ${what} (22 characters of base58). Anything else, or another account's, is 403 Forbidden.`,
-    example,
-  });
+  z.string().check(
+    z.meta({
+      description: `The ${what} (22 characters of base58). Anything else, or another account's, is 403 Forbidden.`,
+      example,
+    }),
+  );
 
 export const intentIdParameter = issuedId('intent id', '3KVjuKW2CZCJeJVqPxwkX7');
 export const accountIdParameter = issuedId('account id', 'uooxSens6ykJaim1Cu1Q55');

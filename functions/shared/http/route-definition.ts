@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ApiKeyRole } from '../domain/schemas';
 import type { ItemKind, TableIndex } from '../repository/item-kinds';
 import type { ErrorMessage } from './error-answers';
@@ -19,11 +19,11 @@ export interface TableAccess {
 /** The request's parts, each a zod schema: the one source of validation, types and the OpenAPI document. */
 export interface RouteRequestSchemas {
   /** The `{name}` segments of the path, each a string (API Gateway hands them over as such). */
-  path: z.ZodObject<Record<string, z.ZodString>>;
+  path: z.ZodMiniObject<Record<string, z.ZodMiniString>>;
   /** Strict: an unknown parameter is a 400 naming it. Absent: the route does not read its query string. */
-  query?: z.ZodObject;
+  query?: z.ZodMiniObject;
   /** The JSON body. Absent: any body is a 400 (a GET). */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
 }
 
 /**
@@ -56,7 +56,7 @@ export interface RouteDefinition {
   signsPageKeys: boolean;
   request: RouteRequestSchemas;
   /** The 200 answer: its body is parsed through `schema` before it leaves. */
-  answer: { description: string; schema: z.ZodType };
+  answer: { description: string; schema: z.ZodMiniType };
   /** What a 400 of this route may say, beyond the shared ones (a missing or malformed field). */
   badRequest: string;
   /** Its own error answers (by message), beyond EVERY_ROUTE_ERRORS. */
@@ -75,7 +75,7 @@ export interface RouteDefinition {
 /** Keeps a route entry's literal types (its schemas, its id) while checking it is a whole entry. */
 export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;
 
-type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 export type BodyOf<R extends RouteDefinition> = Parsed<R['request']['body']>;
 export type QueryOf<R extends RouteDefinition> = Parsed<R['request']['query']>;

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProviderRejectedError, ProviderUnavailableError, ServiceUnavailableError } from '../domain/errors';
 import type { DecoupledAuthorizationStarted, DecoupledPollOutcome } from '../domain/ports';
 import { type ProviderAccount, providerAccountSchema } from '../domain/schemas';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ApiKeyAdminStore } from '../domain/ports';
 import { type ApiKey, apiKeySchema } from '../domain/schemas';
 import { conditionally, queryAllByPrefix, type RepositoryOptions } from './repository-options';
