@@ -417,7 +417,8 @@ export class InMemoryIntentStore implements IntentStore {
 
   saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent> {
     return this.invocation.effect('intent.saveGrant', () =>
-      this.update(id, heldBy(claimId), (intent) => ({ ...intent, grant })),
+      // The PKCE verifier goes with the grant's save, as IntentRepository drops it.
+      this.update(id, heldBy(claimId), ({ oauth: _oauth, ...intent }) => ({ ...intent, grant })),
     );
   }
 

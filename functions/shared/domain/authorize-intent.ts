@@ -13,7 +13,7 @@ import {
   ProviderRejectedError,
   StateConflictError,
 } from './errors';
-import { sha256Hex } from './hashing';
+import { codeHash, isCodeHashOf } from './hashing';
 import { ID_PATTERN, newId } from './ids';
 import { EXPIRED, EXPIRY_CRN, hasLiveClaim, isDueForExpiry } from './intent-expiry';
 import type { IntentDependencies, RedeemRequest } from './ports';
@@ -61,16 +61,14 @@ export async function authorizeIntent(
   if (!ID_PATTERN.test(intentId)) throw new ForbiddenError();
   let intent = await readOwned(deps, principal, intentId);
   const code = await checkRequestFitsIntent(deps, intent, body);
-  // A decoupled intent has no code; once authorized, any poll of it is answered 200.
-  const codeHash = code === undefined ? undefined : sha256Hex(code);
   // A loser of the claim race waits for the winner, but never past its own answer.
   const waitUntil =
     deps.clock.now().getTime() +
     Math.min(timing.waitForWinnerMs, deadline.remainingMs() - timing.pollIntervalMs);
-  const run: ClaimedRun = { deps, principal, deadline, timing, code, codeHash };
+  const run: ClaimedRun = { deps, principal, deadline, timing, code };
 
   for (;;) {
-    if (isSettledFor(intent, codeHash)) return;
+    if (isSettledFor(intent, code)) return;
 
     const now = deps.clock.now().getTime();
     if (isDueForExpiry(intent, now)) {
@@ -79,11 +77,9 @@ export async function authorizeIntent(
     } else {
       throwIfPollTooSoon(intent, now);
       if (!hasLiveClaim(intent, now)) {
-        const claim: IntentClaim = {
-          id: newId(),
-          codeHash: codeHash ?? POLL_CLAIM,
-          expiresAt: now + timing.claimLeaseMs,
-        };
+        // The claim names its holder and lease only: what the holder redeems is not read by
+        // anyone, and every byte of the intent counts (docs/performance-authorize-floor.md).
+        const claim: IntentClaim = { id: newId(), expiresAt: now + timing.claimLeaseMs };
         const claimed = await tryClaim(deps, intentId, claim, now);
         if (claimed) return runClaimed(run, claimed, claim.id);
       }
@@ -94,9 +90,6 @@ export async function authorizeIntent(
     intent = await readOwned(deps, principal, intentId);
   }
 }
-
-/** What a poll's claim records in place of a code's hash (the claim's `codeHash` is for people only). */
-const POLL_CLAIM = 'decoupled-poll';
 
 async function readOwned(
   deps: IntentDependencies,
@@ -159,13 +152,17 @@ function throwIfPollTooSoon(intent: ConnectionIntent, now: number): void {
 }
 
 /**
- * True when the intent is already authorized with this code (for a poll, `codeHash` undefined: at
- * all); throws for the other final states.
+ * True when the intent is already authorized with this code (for a poll, `code` undefined: at all);
+ * throws for the other final states. A decoupled intent has no code: once authorized, any poll of
+ * it is answered 200.
  */
-function isSettledFor(intent: ConnectionIntent, codeHash: string | undefined): boolean {
+function isSettledFor(intent: ConnectionIntent, code: string | undefined): boolean {
   switch (intent.status) {
     case 'authorized':
-      if (codeHash === undefined || intent.authorizedCodeHash === codeHash) return true;
+      if (code === undefined) return true;
+      if (intent.authorizedCodeHash !== undefined && isCodeHashOf(intent.authorizedCodeHash, code)) {
+        return true;
+      }
       throw new BusinessRuleError('ALREADY_AUTHORIZED', 'The intent was authorized with another code.');
     case 'failed':
       if (intent.failureReason === EXPIRED) throw expiredError();
@@ -211,11 +208,10 @@ interface ClaimedRun {
   timing: AuthorizeTiming;
   /** The code to redeem; none when a decoupled intent is polled. */
   code: string | undefined;
-  codeHash: string | undefined;
 }
 
 async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: string): Promise<void> {
-  const { deps, principal, codeHash } = run;
+  const { deps, principal, code } = run;
   let grant: IntentGrant;
   let bankAccountIds: string[] | undefined;
   try {
@@ -248,7 +244,7 @@ async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: st
     updatedAt: timestamp(deps.clock),
     updatedBy: principal.crn,
   });
-  if (codeHash !== undefined && grant.codeHash !== codeHash) {
+  if (code !== undefined && !isCodeHashOf(grant.codeHash, code)) {
     // Another code had already been redeemed for this intent; this call only finished its work.
     throw new BusinessRuleError('ALREADY_AUTHORIZED', 'The intent was authorized with another code.');
   }
@@ -260,9 +256,9 @@ async function runClaimed(run: ClaimedRun, intent: ConnectionIntent, claimId: st
  * still use it. The grant is saved right after, so a retry never redeems again.
  */
 async function redeem(run: ClaimedRun, intent: ConnectionIntent, claimId: string): Promise<IntentGrant> {
-  const { deps, code, codeHash } = run;
+  const { deps, code } = run;
   if (!intent.oauth) throw new Error(`intent ${intent.id} has no PKCE verifier`);
-  if (code === undefined || codeHash === undefined) throw new Error(`no code to redeem for ${intent.id}`);
+  if (code === undefined) throw new Error(`no code to redeem for ${intent.id}`);
   const terms = await consentTerms(deps, intent);
   const signal = tokenRequestSignal(run);
   const { accessToken } = await deps.provider.redeemCode({
@@ -273,7 +269,7 @@ async function redeem(run: ClaimedRun, intent: ConnectionIntent, claimId: string
     ...terms,
     signal,
   });
-  return saveGrant(deps, intent, claimId, codeHash, accessToken);
+  return saveGrant(deps, intent, claimId, codeHash(code), accessToken);
 }
 
 /**
@@ -303,7 +299,7 @@ async function collectApproval(
   });
   switch (outcome.status) {
     case 'approved':
-      return saveGrant(deps, intent, claimId, sha256Hex(backchannel.authReqId), outcome.accessToken);
+      return saveGrant(deps, intent, claimId, codeHash(backchannel.authReqId), outcome.accessToken);
     case 'pending':
     case 'slow_down': {
       const { intervalSeconds } = outcome;
@@ -342,12 +338,14 @@ async function saveGrant(
   deps: IntentDependencies,
   intent: ConnectionIntent,
   claimId: string,
-  codeHash: string,
+  hash: string,
   accessToken: string,
 ): Promise<IntentGrant> {
   // Only the accounts flow needs the token afterwards; a payment consent keeps none at rest.
   const grant: IntentGrant =
-    consentKindOf(intent.type) === 'account-information' ? { codeHash, accessToken } : { codeHash };
+    consentKindOf(intent.type) === 'account-information'
+      ? { codeHash: hash, accessToken }
+      : { codeHash: hash };
   await deps.intents.saveGrant(intent.id, claimId, grant);
   return grant;
 }

@@ -31,7 +31,7 @@ export interface IntentStore {
    * intent, its bank may be polled at `now` (`backchannel.pollAfter`).
    */
   claim(id: string, claim: IntentClaim, now: number): Promise<ConnectionIntent>;
-  /** Saves (or replaces) the grant, if `claimId` still holds the intent. */
+  /** Saves (or replaces) the grant and drops the PKCE verifier, if `claimId` still holds the intent. */
   saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent>;
   /** Gives the intent up without changing its status, if `claimId` still holds it. */
   releaseClaim(id: string, claimId: string): Promise<void>;

@@ -206,15 +206,16 @@ export type ProviderAccount = z.infer<typeof providerAccountSchema>;
 /** Who holds the right to run the authorize sequence for an intent, until `expiresAt` (epoch ms). */
 export const intentClaimSchema = z.object({
   id: nonEmptyString,
-  // Which code the holder is redeeming: not read by the sequence, kept for whoever inspects a claim.
-  codeHash: nonEmptyString,
+  // Only in claims written before claims were trimmed to their holder and lease: never read.
+  codeHash: z.optional(nonEmptyString),
   expiresAt: z.number().check(z.int()),
 });
 export type IntentClaim = z.infer<typeof intentClaimSchema>;
 
 /**
  * What a redeemed code yielded, saved before anything else happens so that a retry never redeems
- * again. The access token is kept only until the selected accounts have been read.
+ * again. The access token is kept only until the selected accounts have been read. `codeHash` is the
+ * code's (or a decoupled request's) hash: codeHash in hashing.ts, or the hex SHA-256 in older items.
  */
 export const intentGrantSchema = z.object({
   codeHash: nonEmptyString,

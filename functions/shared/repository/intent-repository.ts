@@ -2,13 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { EXPIRED } from '../domain/intent-expiry';
 import type { IntentPosition } from '../domain/intent-page';
 import type { ExpiryStore, IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
-import {
-  type Backchannel,
-  type ConnectionIntent,
-  connectionIntentSchema,
-  type IntentClaim,
-  type IntentGrant,
-} from '../domain/schemas';
+import type { Backchannel, ConnectionIntent, IntentClaim, IntentGrant } from '../domain/schemas';
+import { intentAttributes, intentFromItem } from './intent-item';
 import { conditionally, type RepositoryOptions } from './repository-options';
 import {
   ACCOUNT_TIMELINE_INDEX,
@@ -22,7 +17,6 @@ import {
   intentIdOf,
   intentKey,
   intentTimelineKey,
-  withoutTableAttributes,
 } from './table-keys';
 
 const HELD_BY_CLAIM = '#claim.#claimId = :claimId AND #status = :created';
@@ -68,7 +62,7 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
             ...intentTimelineKey(intent),
             ...(intent.expiresAt ? intentExpiryKey({ id: intent.id, expiresAt: intent.expiresAt }) : {}),
             entity: 'intent',
-            ...intent,
+            ...intentAttributes(intent),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -194,12 +188,17 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
     }
   }
 
+  /**
+   * The PKCE verifier goes with this write: once a grant is saved nothing is redeemed again, and the
+   * steps after it (and their retries) then write a smaller item.
+   */
   async saveGrant(id: string, claimId: string, grant: IntentGrant): Promise<ConnectionIntent> {
     return this.update(id, {
-      UpdateExpression: 'SET #grant = :grant',
+      UpdateExpression: 'SET #grant = :grant REMOVE #oauth',
       ConditionExpression: HELD_BY_CLAIM,
       ExpressionAttributeNames: {
         '#grant': 'grant',
+        '#oauth': 'oauth',
         '#claim': 'claim',
         '#claimId': 'id',
         '#status': 'status',
@@ -294,5 +293,4 @@ const timelineStartKey = (accountId: string, position: IntentPosition): Record<s
   ...intentTimelineKey({ accountId, ...position }),
 });
 
-const parseIntent = (item: Record<string, unknown>): ConnectionIntent =>
-  connectionIntentSchema.parse(withoutTableAttributes(item));
+const parseIntent = (item: Record<string, unknown>): ConnectionIntent => intentFromItem(item);

@@ -2,8 +2,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, StreamRecord } from 'aws-lambda';
 import type { IntentChange } from '../domain/intent-events';
-import { type ConnectionIntent, connectionIntentSchema } from '../domain/schemas';
-import { intentKey, KEY_PREFIXES, TABLE_KEY_SCHEMA, withoutTableAttributes } from './table-keys';
+import type { ConnectionIntent } from '../domain/schemas';
+import { safeIntentFromItem } from './intent-item';
+import { intentKey, KEY_PREFIXES, TABLE_KEY_SCHEMA } from './table-keys';
 
 /**
  * Intents are the only items under the intent prefix; the event source mapping hands the
@@ -52,9 +53,10 @@ type Image = NonNullable<StreamRecord['NewImage']>;
 
 function intentOf(image: Image): ConnectionIntent {
   // Lambda hands the images over in DynamoDB's JSON, which the SDK's unmarshall reads (the types
-  // differ only in how they spell binary values, and no intent attribute is binary).
+  // differ only in how they spell binary values: the deflated URL's bytes may come as base64, which
+  // the item's reader takes as well).
   const item = unmarshall(image as unknown as Record<string, AttributeValue>);
-  const parsed = connectionIntentSchema.safeParse(withoutTableAttributes(item));
+  const parsed = safeIntentFromItem(item);
   if (!parsed.success) {
     // The paths only: the values of an intent item include its PKCE verifier.
     const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];

@@ -1,6 +1,6 @@
 import { authorizeIntent } from '../../../functions/shared/domain/authorize-intent';
 import { ApiError } from '../../../functions/shared/domain/errors';
-import { sha256Hex } from '../../../functions/shared/domain/hashing';
+import { codeHash } from '../../../functions/shared/domain/hashing';
 import type { IntentDependencies } from '../../../functions/shared/domain/ports';
 import type { Principal } from '../../../functions/shared/domain/principal';
 import type {
@@ -156,4 +156,4 @@ export async function answerOf(work: Promise<void>): Promise<Answer> {
 export const numbersOf = (accounts: ProviderAccount[]): string[] =>
   accounts.map((account) => account.accountNumber).sort();
 
-export const hashOf = sha256Hex;
+export const hashOf = codeHash;

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildHandler } from '../../../functions/create/handler';
 import { ID_PATTERN } from '../../../functions/shared/domain/ids';
 import { RATE_LIMIT_BATCH } from '../../../functions/shared/domain/rate-limit';
+import { intentFromItem } from '../../../functions/shared/repository/intent-item';
 import { FakeQuartz } from '../../support/fake-quartz';
 import {
   ACCOUNT_ID,
@@ -81,8 +82,9 @@ describe('create: success', () => {
       code_challenge_method: 'S256',
     });
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const [stored] = storedIntents();
-    const oauth = stored?.oauth as { state: string; codeVerifier: string };
+    const [item] = storedIntents();
+    // The state is stored once, in the (deflated) URL: read the item as the repository does.
+    const oauth = intentFromItem(item ?? {}).oauth as { state: string; codeVerifier: string };
     expect(url.searchParams.get('state')).toBe(oauth.state);
     expect(oauth.state.startsWith(`${body.id}.`)).toBe(true);
     expect(String(body.authorizationUrl)).not.toContain(oauth.codeVerifier);
