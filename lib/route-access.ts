@@ -11,7 +11,12 @@ import type { KeyPrefix } from '../functions/shared/repository/table-keys';
 
 export type { RouteId };
 
-type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:Query';
 
 /**
  * Actions on the service table, or on one of its indexes, limited to the partitions whose key starts
@@ -26,7 +31,10 @@ export interface TableGrant {
 
 /** What one route's function may do, and nothing more. */
 export interface RouteAccess {
-  /** No scan or batch access: every access is a key lookup or a query within one partition. */
+  /**
+   * No scan or batch write: every access is a key lookup (one, or a batch of them), or a query within
+   * one partition.
+   */
   table: readonly TableGrant[];
   /** Only a function that redeems codes at the token endpoint needs the Quartz client secrets. */
   readsQuartzClientSecrets: boolean;
@@ -49,6 +57,7 @@ export function tableGrants(access: TableAccess): TableGrant[] {
     if (kinds?.length) grants.push({ actions: [action], keyPrefixes: prefixesOf(kinds) });
   };
   add('dynamodb:GetItem', access.get);
+  add('dynamodb:BatchGetItem', access.batchGet);
   add('dynamodb:PutItem', access.put);
   add('dynamodb:UpdateItem', access.update);
   const queries = new Map<TableIndex | undefined, ItemKind[]>();
@@ -79,6 +88,7 @@ export function routeAccess(route: Route): RouteAccess {
   return {
     table: tableGrants({
       get: [...chain.get, ...(route.table.get ?? [])],
+      batchGet: route.table.batchGet ?? [],
       put: route.table.put ?? [],
       update: [...(route.table.update ?? []), ...chain.update],
       query: route.table.query ?? [],

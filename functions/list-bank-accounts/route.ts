@@ -14,8 +14,9 @@ export const listBankAccountsRoute = defineRoute({
     "All the account's Bank Accounts, test and live, newest first, as one JSON array (an account holds a handful: no pages). Another account's list is 403 Forbidden.",
   rateLimitBudget: 'list-bank-accounts',
   roles: ['account-owner'],
-  // The account's bank-account-number items (one partition of the table), then each Bank Account.
-  table: { get: ['bankAccount'], query: [{ items: 'bankAccountNumber' }] },
+  // The account's bank-account-number items (one partition of the table), then its Bank Accounts
+  // in one batch.
+  table: { batchGet: ['bankAccount'], query: [{ items: 'bankAccountNumber' }] },
   readsQuartzClientSecrets: false,
   signsPageKeys: false,
   request: { path: z.strictObject({ accountId: accountIdParameter }), query: noQuerySchema },

@@ -56,10 +56,16 @@ export function keyOf(request: Record<string, unknown>): Item | undefined {
   return picked;
 }
 
-/** A request's kind of item: by its key, or for a query by the first key-like value it names. */
+/**
+ * A request's kind of item: by its key, for a batch read by its first key, or for a query by the
+ * first key-like value it names.
+ */
 export function kindOfRequest(request: Record<string, unknown>): string {
   const key = keyOf(request);
   if (key) return kindOfPartition(key[TABLE_KEY_SCHEMA.partitionKey]?.S);
+  const batches = Object.values((request.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>);
+  const batchKey = batches[0]?.Keys?.[0];
+  if (batchKey) return kindOfPartition(batchKey[TABLE_KEY_SCHEMA.partitionKey]?.S);
   const values = Object.values((request.ExpressionAttributeValues ?? {}) as Item);
   const named = values.map((value) => kindOfPartition(value.S)).find((kind) => kind !== 'other');
   return named ?? 'other';

@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   UpdateCommand,
@@ -26,9 +28,26 @@ import {
 
 export const dynamo = mockClient(DynamoDBDocumentClient);
 
-/** Answers reads of one Bank Account on the mocked DynamoDB client. */
+/** The Bank Accounts stored on the mocked client since the harness was built. */
+const storedBankAccounts = new Map<string, ReturnType<typeof bankAccountItem>>();
+
+/** Answers reads of one Bank Account on the mocked DynamoDB client, by key or in a batch. */
 export function storeBankAccount(account: BankAccount): void {
-  dynamo.on(GetCommand, { Key: bankAccountKey(account.id) }).resolves({ Item: bankAccountItem(account) });
+  const item = bankAccountItem(account);
+  storedBankAccounts.set(item.pk, item);
+  dynamo.on(GetCommand, { Key: bankAccountKey(account.id) }).resolves({ Item: item });
+}
+
+/** A batch read answers the stored items among its keys, as DynamoDB does (in no set order). */
+function answerBatchGets(): void {
+  dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => ({
+    Responses: Object.fromEntries(
+      Object.entries(input.RequestItems ?? {}).map(([table, { Keys = [] }]) => [
+        table,
+        Keys.flatMap((key) => storedBankAccounts.get(String(key.pk)) ?? []),
+      ]),
+    ),
+  }));
 }
 
 /** A clock that only moves when the code under test sleeps, so waits cost no real time. */
@@ -54,7 +73,9 @@ export function harness(
   ) => (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>,
 ): Harness {
   dynamo.reset();
+  storedBankAccounts.clear();
   dynamo.on(GetCommand).resolves({});
+  answerBatchGets();
   dynamo.on(UpdateCommand).callsFake((input: UpdateCommandInput) =>
     // A rate-limit counter with room answers its new count; a test makes it refuse with rejects().
     String(input.Key?.pk).startsWith(KEY_PREFIXES.rateLimit)

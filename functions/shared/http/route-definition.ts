@@ -11,6 +11,8 @@ import type { ErrorMessage } from './error-answers';
  */
 export interface TableAccess {
   get?: readonly ItemKind[];
+  /** Read by key in batches (BatchGetItem), within the same partitions. */
+  batchGet?: readonly ItemKind[];
   put?: readonly ItemKind[];
   update?: readonly ItemKind[];
   query?: readonly { items: ItemKind; index?: TableIndex }[];

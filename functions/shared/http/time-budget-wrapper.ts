@@ -9,6 +9,12 @@ import { TIME_BUDGET, type TimeBudget } from '../time-budget';
 import { toErrorResponse } from './error-response';
 import { logRequest, requestIdOf } from './request-log';
 
+/**
+ * The reason the signal of an answered invocation is aborted with: one per container, not a new
+ * error (and its stack trace) per request; nothing reads its stack, only that the time is over.
+ */
+let answered: DeadlineExceededError | undefined;
+
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
@@ -45,7 +51,8 @@ export function withinTimeBudget(
       return response;
     } finally {
       clearTimeout(timer);
-      controller.abort(new DeadlineExceededError());
+      answered ??= new DeadlineExceededError();
+      controller.abort(answered);
     }
   };
 }

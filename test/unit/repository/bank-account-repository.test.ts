@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateConflictError } from '../../../functions/shared/domain/errors';
 import { BankAccountRepository } from '../../../functions/shared/repository/bank-account-repository';
-import { ACCOUNT_ID, bankAccount, bankAccountItem } from '../../support/fixtures';
+import { ACCOUNT_ID, bankAccount, bankAccountItem, TABLE_NAME } from '../../support/fixtures';
 import { conditionFailed, mockedTable } from '../../support/mocked-table';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -108,21 +109,37 @@ describe('BankAccountRepository.markEnduringPaymentConsent', () => {
 });
 
 describe('BankAccountRepository.listByAccount', () => {
-  it("finds the account's bank accounts through their number items", async () => {
-    const first = bankAccount();
-    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: first.id }] });
-    dynamo
-      .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${first.id}` } })
-      .resolves({ Item: bankAccountItem(first) });
+  const batchOf = (...accounts: ReturnType<typeof bankAccount>[]) => ({
+    Responses: { [TABLE_NAME]: accounts.map(bankAccountItem) },
+  });
+
+  it("finds the account's bank accounts through their number items, in one batch read", async () => {
+    const [first, second] = [bankAccount(), bankAccount({ id: 'Bnk2222222222222222222' })];
+    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: first.id }, { bankAccountId: second.id }] });
+    dynamo.on(BatchGetCommand).resolves(batchOf(first, second));
 
     const accounts = await repository.listByAccount(ACCOUNT_ID);
 
-    expect(accounts).toEqual([first]);
+    expect(accounts).toEqual([first, second]);
     expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `ACCOUNT#${ACCOUNT_ID}`, ':prefix': 'BANK_ACCOUNT_NUMBER#' },
       ConsistentRead: true,
     });
+    expect(dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        RequestItems: {
+          [TABLE_NAME]: {
+            Keys: [
+              { pk: `BANK_ACCOUNT#${first.id}`, sk: 'BANK_ACCOUNT' },
+              { pk: `BANK_ACCOUNT#${second.id}`, sk: 'BANK_ACCOUNT' },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      },
+    ]);
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it('reads every page of number items', async () => {
@@ -131,11 +148,7 @@ describe('BankAccountRepository.listByAccount', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [{ bankAccountId: first.id }], LastEvaluatedKey: { pk: 'p', sk: 's' } })
       .resolves({ Items: [{ bankAccountId: second.id }] });
-    for (const account of [first, second]) {
-      dynamo
-        .on(GetCommand, { Key: { pk: `BANK_ACCOUNT#${account.id}` } })
-        .resolves({ Item: bankAccountItem(account) });
-    }
+    dynamo.on(BatchGetCommand).resolves(batchOf(first, second));
 
     const accounts = await repository.listByAccount(ACCOUNT_ID);
 
@@ -146,9 +159,42 @@ describe('BankAccountRepository.listByAccount', () => {
     });
   });
 
-  it('leaves out a number item whose Bank Account is not written yet', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: 'Pending1111111111111111' }] });
-    dynamo.on(GetCommand).resolves({});
+  it('asks again for the keys DynamoDB left unprocessed', async () => {
+    const [first, second] = [bankAccount(), bankAccount({ id: 'Bnk2222222222222222222' })];
+    const secondKey = { pk: `BANK_ACCOUNT#${second.id}`, sk: 'BANK_ACCOUNT' };
+    dynamo.on(QueryCommand).resolves({ Items: [{ bankAccountId: first.id }, { bankAccountId: second.id }] });
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ ...batchOf(first), UnprocessedKeys: { [TABLE_NAME]: { Keys: [secondKey] } } })
+      .resolves(batchOf(second));
+
+    expect(await repository.listByAccount(ACCOUNT_ID)).toEqual([first, second]);
+    expect(dynamo.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.[TABLE_NAME]?.Keys).toEqual([
+      secondKey,
+    ]);
+  });
+
+  it('reads at most 100 keys a request', async () => {
+    const ids = Array.from({ length: 101 }, (_, index) => `Bnk${String(index).padStart(19, '0')}`);
+    dynamo.on(QueryCommand).resolves({ Items: ids.map((bankAccountId) => ({ bankAccountId })) });
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [] } });
+
+    await repository.listByAccount(ACCOUNT_ID);
+
+    expect(
+      dynamo
+        .commandCalls(BatchGetCommand)
+        .map((call) => call.args[0].input.RequestItems?.[TABLE_NAME]?.Keys?.length),
+    ).toEqual([100, 1]);
+  });
+
+  it('leaves out a number item whose Bank Account is not written yet, and an item of another account', async () => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [{ bankAccountId: 'Pending1111111111111111' }, { bankAccountId: 'Bnk9999999999999999999' }],
+    });
+    dynamo
+      .on(BatchGetCommand)
+      .resolves(batchOf(bankAccount({ id: 'Bnk9999999999999999999', accountId: 'uooxSens6ykJaim1Cu1Q55' })));
 
     expect(await repository.listByAccount(ACCOUNT_ID)).toEqual([]);
   });

@@ -220,6 +220,7 @@ describe('permissions', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(dynamoActions('ListBankAccounts')).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
@@ -260,7 +261,8 @@ describe('permissions', () => {
     expect(leadingKeys('GetBankAccount', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
     expect(leadingKeys('ListIntents', 'dynamodb:GetItem')).toEqual(['API_KEY#*']);
     expect(leadingKeys('ListIntents', 'dynamodb:Query')).toEqual(['ACCOUNT#*']);
-    expect(leadingKeys('ListBankAccounts', 'dynamodb:GetItem')).toEqual(['API_KEY#*', 'BANK_ACCOUNT#*']);
+    expect(leadingKeys('ListBankAccounts', 'dynamodb:GetItem')).toEqual(['API_KEY#*']);
+    expect(leadingKeys('ListBankAccounts', 'dynamodb:BatchGetItem')).toEqual(['BANK_ACCOUNT#*']);
     expect(leadingKeys('ListBankAccounts', 'dynamodb:Query')).toEqual(['ACCOUNT#*']);
     for (const route of ROUTES) {
       expect(leadingKeys(route.id, 'dynamodb:UpdateItem')).toContain('RATE_LIMIT#*');

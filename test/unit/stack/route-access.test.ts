@@ -42,14 +42,30 @@ describe('route access', () => {
     );
   });
 
-  it('names single-item actions and partition queries only, never a wildcard, scan or batch', () => {
+  it('names key lookups, single-item writes and partition queries only, never a wildcard, scan or batch write', () => {
     for (const access of Object.values(ROUTE_ACCESS)) {
       for (const action of access.table.flatMap((grant) => grant.actions)) {
-        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']).toContain(
-          action,
-        );
+        expect([
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ]).toContain(action);
       }
     }
+  });
+
+  it('lets only the Bank Account list read in batches, and Bank Accounts only', () => {
+    const batches = Object.entries(ROUTE_ACCESS).flatMap(([routeId, access]) =>
+      access.table
+        .filter((grant) => grant.actions.includes('dynamodb:BatchGetItem'))
+        .map((grant) => ({ routeId, ...grant })),
+    );
+
+    expect(batches).toEqual([
+      { routeId: 'ListBankAccounts', actions: ['dynamodb:BatchGetItem'], keyPrefixes: ['BANK_ACCOUNT#'] },
+    ]);
   });
 
   it("lets a query reach one account's partition only: the index for intents, the table for Bank Accounts", () => {
