@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { boundStateOf } from '../functions/shared/domain/bound-state';
 import { ID_PATTERN } from '../functions/shared/domain/ids';
 import type { ConnectionIntent } from '../functions/shared/domain/schemas';
 import { type AuthorizationResponse, authorizeBody } from './authorize-body';
@@ -83,7 +84,7 @@ async function checkState(options: CallbackPageOptions, state: string): Promise<
   const intent = await options.intents.get(intentId);
   if (!intent) return { kind: 'unknown' };
   if (intent.status !== 'created') return { kind: 'finished', intent };
-  if (intent.oauth?.state !== state) return { kind: 'unknown' };
+  if (boundStateOf(intent) !== state) return { kind: 'unknown' };
   return { kind: 'pending', intent };
 }
 

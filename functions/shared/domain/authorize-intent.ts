@@ -1,6 +1,7 @@
 import type { TimeBudget } from '../time-budget';
 import { TIME_BUDGET } from '../time-budget';
 import { requireAccountOwner } from './authenticate';
+import { boundStateOf } from './bound-state';
 import { timestamp } from './clock';
 import { type Deadline, requestSignal } from './deadline';
 import {
@@ -127,13 +128,14 @@ async function checkRequestFitsIntent(
 }
 
 /**
- * The state sent with the intent's authorization request. Once the intent is final its state is
- * dropped with the PKCE verifier, but every state names its intent (`<intent id>.<random>`), so a
- * state of another intent is still told apart. A decoupled intent sent no state at all.
+ * The state sent with the intent's authorization request (boundStateOf). Where none can be known
+ * any more, every state still names its intent (`<intent id>.<random>`), so a state of another
+ * intent is told apart. A decoupled intent sent no state at all.
  */
 function isStateOf(intent: ConnectionIntent, state: string): boolean {
   if (intent.flow === 'decoupled') return false;
-  if (intent.oauth) return intent.oauth.state === state;
+  const bound = boundStateOf(intent);
+  if (bound !== undefined) return bound === state;
   return state.startsWith(`${intent.id}.`);
 }
 

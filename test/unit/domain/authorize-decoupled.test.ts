@@ -1,3 +1,4 @@
+import { boundStateOf } from '../../../functions/shared/domain/bound-state';
 import { createIntent } from '../../../functions/shared/domain/create-intent';
 import type { ConnectionIntent } from '../../../functions/shared/domain/schemas';
 import { bankAccount, intent as intentFixture } from '../../support/fixtures';
@@ -256,6 +257,19 @@ describe('authorize: the body against the intent (redirect flow)', () => {
     expect(await scenario.clock.run(call.answer)).toBe(message);
     expect(call.invocation.effects).toEqual([]);
     expect(scenario.bank.received).toEqual([]);
+  });
+
+  it('still checks the whole state once the stored copy has gone with the verifier: against the URL', async () => {
+    const { oauth: _dropped, ...withoutOauth } = intentFixture();
+    const bound = `${withoutOauth.id}.bound`;
+    const intent = { ...withoutOauth, authorizationUrl: `https://bank.example.com/auth?state=${bound}` };
+    const refused = new AuthorizeScenario(intent);
+    refused.bank.issueCode('abc', [EVERYDAY]);
+    const call = refused.callWith({ code: 'abc', state: `${intent.id}.guess` });
+
+    expect(await refused.clock.run(call.answer)).toBe('state does not match this intent');
+    expect(call.invocation.effects).toEqual([]);
+    expect(boundStateOf(intent)).toBe(bound);
   });
 
   it("authorizes with the intent's own state and its bank's issuer", async () => {

@@ -95,13 +95,23 @@ describe('authorize: quartz-accounts, provider accepts', () => {
     expect(stored.current()).toMatchObject({ status: 'authorized' });
   });
 
-  it("refuses another intent's state even once this one is final, and changes nothing", async () => {
-    storeIntent(intent({ status: 'authorized', authorizedCodeHash: sha256Hex(CODE), oauth: undefined }));
+  it("refuses another intent's state, or a guess, even once this one is final (its URL keeps the state), and changes nothing", async () => {
+    const bound = `${INTENT_ID}.bound`;
+    storeIntent(
+      intent({
+        status: 'authorized',
+        authorizedCodeHash: sha256Hex(CODE),
+        oauth: undefined,
+        authorizationUrl: `${LIVE_ISSUER}/auth?state=${bound}`,
+      }),
+    );
 
-    const mine = await authorize({ code: CODE, state: `${INTENT_ID}.anything` });
+    const mine = await authorize({ code: CODE, state: bound });
+    const guess = await authorize({ code: CODE, state: `${INTENT_ID}.anything` });
     const theirs = await authorize({ code: CODE, state: 'Xyz1111111111111111111.random' });
 
     expect(mine.statusCode).toBe(200);
+    expect(guess).toMatchObject({ statusCode: 400, body: { message: 'state does not match this intent' } });
     expect(theirs).toMatchObject({ statusCode: 400, body: { message: 'state does not match this intent' } });
     expect(updates()).toHaveLength(0);
   });
