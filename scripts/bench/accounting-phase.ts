@@ -15,7 +15,10 @@ import type { TableCall } from './table-calls';
 import { type TableUsage, tableUsageOf } from './table-usage';
 import { TimeLimit } from './time-limit';
 
-/** The DynamoDB work of one operation, and of its floor, per request on a warm container. */
+/**
+ * The DynamoDB work of one operation, and of its floor, per request on a warm container. An
+ * authorize retry's floor is its floor posted again with the same code.
+ */
 export interface OperationAccounting {
   operation: string;
   routeId: string;
@@ -77,7 +80,9 @@ async function countRoute(context: BenchContext, subject: RouteUnderTest): Promi
     const first = await worker.call('route', routeEvent(route, primedOrPlain(subject, await accountOf())));
     if (first.error) throw new Error(`${route.id}: ${first.error}`);
     const firstCalls = proxy.take();
-    if (subject.floor !== 'put') subject.floorInput = floorInputFrom(route.id, subject.floor, firstCalls);
+    if (subject.floor === 'get' || subject.floor === 'query') {
+      subject.floorInput = floorInputFrom(route.id, subject.floor, firstCalls);
+    }
 
     const report = counter(`counting ${route.id}`, calls);
     const limit = new TimeLimit(plan.limits.accountingPerRoute);
@@ -98,8 +103,12 @@ async function countRoute(context: BenchContext, subject: RouteUnderTest): Promi
         }
       };
       const floorStep = async () => {
-        proxy.tag = `floor|${index}`;
-        await worker.call('bare', floorEvent(subject, account));
+        proxy.tag = `${FLOOR_TAG}|${index}`;
+        await floorCall(worker, subject, account);
+        if (subject.scenario === 'authorize') {
+          proxy.tag = `${FLOOR_TAG}${RETRY_SUFFIX}|${index}`;
+          await floorCall(worker, subject, account);
+        }
       };
       for (const step of index % 2 ? [floorStep, routeStep] : [routeStep, floorStep]) await step();
       proxy.tag = undefined;
@@ -112,15 +121,25 @@ async function countRoute(context: BenchContext, subject: RouteUnderTest): Promi
   }
   if (counted < calls) progress(`counting ${route.id}: ${counted} of ${calls} calls within its time limit`);
   const byTag = groupByTag(proxy.take(), counted);
-  const floor = tableUsageOf(byTag('floor'));
-  const operations = [route.id, ...(subject.scenario === 'authorize' ? [`${route.id}${RETRY_SUFFIX}`] : [])];
-  return operations.map((operation) => ({
-    operation,
+  const suffixes = ['', ...(subject.scenario === 'authorize' ? [RETRY_SUFFIX] : [])];
+  return suffixes.map((suffix) => ({
+    operation: `${route.id}${suffix}`,
     routeId: route.id,
-    usage: tableUsageOf(byTag(operation)),
-    floor,
+    usage: tableUsageOf(byTag(`${route.id}${suffix}`)),
+    floor: tableUsageOf(byTag(`${FLOOR_TAG}${suffix}`)),
     statuses,
   }));
+}
+
+/** The floor's calls are tagged apart from the route's: `floor|<index>`, `floor (retry)|<index>`. */
+const FLOOR_TAG = 'floor';
+
+/** A floor call that must answer 200: a floor that fails would count less work than it stands for. */
+async function floorCall(worker: WarmWorker, subject: RouteUnderTest, account: BenchAccount): Promise<void> {
+  const result = await worker.call('bare', floorEvent(subject, account));
+  if (result.error || result.statusCode !== 200) {
+    throw new Error(`${subject.route.id} floor: ${result.error ?? `answered ${result.statusCode}`}`);
+  }
 }
 
 /** Authorize's first call is a priming one: no code is spent on a call that is not counted. */

@@ -5,6 +5,9 @@ import { ApiKeyRepository } from '../../functions/shared/repository/api-key-repo
 import { createDocumentClient } from '../../functions/shared/services';
 import type { BenchAccount } from './route-requests';
 
+/** The name of every key the bench issues. */
+export const BENCH_KEY_NAME = 'bench';
+
 /**
  * Makes accounts, each with an `account-owner` key, straight in the table as the api-key CLI does.
  * Requests are spread over many accounts because each account may make 200 requests a minute per
@@ -24,7 +27,7 @@ export class BenchAccounts {
     const accountId = newId();
     const { secret } = await issueApiKey(
       { apiKeys: this.apiKeys, clock: systemClock },
-      { accountId, name: 'bench', role: 'account-owner', createdBy: 'crn::system:bench' },
+      { accountId, name: BENCH_KEY_NAME, role: 'account-owner', createdBy: 'crn::system:bench' },
     );
     return { accountId, apiKey: secret };
   }

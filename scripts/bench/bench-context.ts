@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Route } from '../../functions/routes';
 import { newId } from '../../functions/shared/domain/ids';
+import { apiKeyCrn } from '../../functions/shared/domain/principal';
 import type { LocalStack } from '../../local/local-stack';
+import { BENCH_KEY_NAME } from './bench-accounts';
 import type { BenchPlan } from './bench-plan';
 import type { Bundle, Bundles } from './bundles';
 import type { Scenario } from './connection-flow';
@@ -45,11 +47,11 @@ export const floorPath = (routeId: string): string => `/floor/${routeId}`;
 
 /**
  * The request the bare handler gets in place of the route's: a put floor writes the route's own
- * request body; a read floor replays the route's own read.
+ * request body; a read floor replays the route's own read; authorize's floor redeems the code of
+ * the account's floor connection (of the account itself when it has none: a retry).
  */
 export function floorRequest(subject: RouteUnderTest, account: BenchAccount): HttpRequest {
-  const body =
-    subject.floor === 'put' ? (bodyOf(subject.route, account) ?? {}) : { input: requireFloorInput(subject) };
+  const body = floorBody(subject, account);
   return {
     method: 'POST',
     path: floorPath(subject.route.id),
@@ -61,6 +63,25 @@ export function floorRequest(subject: RouteUnderTest, account: BenchAccount): Ht
 export function floorEvent(subject: RouteUnderTest, account: BenchAccount): APIGatewayProxyEvent {
   const path = floorPath(subject.route.id);
   return gatewayEvent({ id: subject.route.id, path, method: 'POST' }, floorRequest(subject, account), null);
+}
+
+function floorBody(subject: RouteUnderTest, account: BenchAccount): Record<string, unknown> {
+  switch (subject.floor) {
+    case 'put':
+      return bodyOf(subject.route, account) ?? {};
+    case 'authorize':
+      return authorizeFloorBody(account.floor ?? account);
+    default:
+      return { input: requireFloorInput(subject) };
+  }
+}
+
+/** What authorize's bare handler takes: the intent and code, and what the route's chain would know. */
+function authorizeFloorBody(account: BenchAccount): Record<string, string> {
+  const { accountId, intentId, code } = account;
+  if (!intentId || !code)
+    throw new Error(`The bench account ${accountId} has no intent and code to authorize`);
+  return { accountId, intentId, code, crn: apiKeyCrn(accountId, BENCH_KEY_NAME) };
 }
 
 function requireFloorInput(subject: RouteUnderTest): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { bundleAll } from './bundles';
 import { measureColdStarts } from './cold-phase';
 import { scenarioOf } from './connection-flow';
 import { inParallel, readerAccount, writerAccount } from './fixtures';
-import { floorOf } from './floor';
+import { FLOOR_KINDS, floorOf } from './floor';
 import { type FunctionSettings, readFunctionSettings } from './function-settings';
 import { renderMarkdown } from './markdown';
 import { PRICES } from './prices';
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   // runtimeOf checks that it is the functions' runtime's.
   const bundleDir = path.join(RESULTS_DIR, 'bundles');
   rmSync(bundleDir, { recursive: true, force: true });
-  progress(`bundling ${ROUTES.length} handlers and 3 bare handlers with the stack's options`);
+  progress(
+    `bundling ${ROUTES.length} handlers and ${FLOOR_KINDS.length} bare handlers with the stack's options`,
+  );
   const built = Promise.all([
     readFunctionSettings(),
     bundleAll(bundleDir, ROUTES, `node${process.versions.node.split('.')[0]}`),
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     const readers = await inParallel(plan.readerAccounts, () => readerAccount(fixtures));
     const writers = await inParallel(plan.writerAccounts, () => writerAccount(fixtures));
     const routes: RouteUnderTest[] = ROUTES.map((route) => {
-      const floor = floorOf(route);
+      const floor = floorOf(route, scenarioOf(route) === 'authorize');
       const setting = settings[route.id];
       const bundle = bundles.routes[route.id];
       if (!setting || !bundle) throw new Error(`${route.id}: no function settings or bundle`);

@@ -45,9 +45,14 @@ export async function readerAccount(fixtures: Fixtures): Promise<BenchAccount> {
   return { ...approved, bankAccountId };
 }
 
-/** A new account with an intent its user just approved at the bank: the code is not yet posted. */
+/**
+ * A new account with an intent its user just approved at the bank: the code is not yet posted. It
+ * carries a second one, made the same way, for authorize's floor to redeem.
+ */
 export async function connectionAccount(fixtures: Fixtures): Promise<BenchAccount> {
-  return fixtures.api.approvedIntent(await fixtures.accounts.create());
+  const approved = () => fixtures.accounts.create().then((account) => fixtures.api.approvedIntent(account));
+  const floor = await approved();
+  return { ...(await approved()), floor };
 }
 
 /**

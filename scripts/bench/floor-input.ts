@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { FLOOR_OPERATION, type FloorKind } from './floor';
+import { FLOOR_OPERATION, type ReadFloorKind } from './floor';
 import type { TableCall } from './table-calls';
 
 /** The shared chain's own items (the key lookup, the rate-limit counter): never a route's data. */
@@ -14,7 +14,7 @@ const VALUE_FIELDS = ['Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] a
  */
 export function floorInputFrom(
   routeId: string,
-  floor: Exclude<FloorKind, 'put'>,
+  floor: ReadFloorKind,
   calls: readonly TableCall[],
 ): Record<string, unknown> {
   const operation = FLOOR_OPERATION[floor];

@@ -2,6 +2,7 @@ import { RETRY_SUFFIX } from './accounting-phase';
 import { CONNECTION } from './connection-flow';
 import type { CostBreakdown } from './cost';
 import type { BenchResults, Pair, RouteFigures } from './results';
+import type { TableUsage } from './table-usage';
 import { RATIO_TARGETS, type RatioFigure, type TargetResult } from './targets';
 
 const fixed = (value: number, digits: number): string =>
@@ -88,6 +89,29 @@ function figuresTable(results: BenchResults): string {
   );
 }
 
+const callsOf = (usage: TableUsage): string =>
+  Object.entries(usage.calls)
+    .map(([name, count]) => `${fixed(count, count % 1 ? 2 : 0)} ${name}`)
+    .join(', ') || '–';
+
+/** One row of the DynamoDB table: an operation's usage, or its floor's. */
+function usageRow(label: string, usage: TableUsage): string[] {
+  return [
+    label,
+    String(usage.requests),
+    callsOf(usage),
+    fixed(usage.readsPerRequest, 2),
+    fixed(usage.writesPerRequest, 2),
+    fixed(usage.readUnitsPerRequest, 2),
+    `${fixed(usage.writeUnitsPerRequest, 2)} (${fixed(usage.indexWriteUnitsPerRequest, 2)})`,
+    fixed(usage.rateLimitWriteUnitsPerRequest, 2),
+    usage.maxItemBytes === undefined
+      ? '–'
+      : `${usage.maxItemBytes} B (${usage.maxUpdatedItemBytes === undefined ? '–' : `${usage.maxUpdatedItemBytes} B`})`,
+  ];
+}
+
+/** Each operation's row, and under it its floor's, counted the same way in the same run. */
 function tableCallsTable(results: BenchResults): string {
   return table(
     [
@@ -100,29 +124,34 @@ function tableCallsTable(results: BenchResults): string {
       'WRU (of it indexes)',
       'rate-limit WRU',
       'largest item written (updated)',
-      'floor RRU / WRU',
     ],
-    results.accounting.map((operation) => {
-      const { usage, floor } = operation;
-      const calls = Object.entries(usage.calls)
-        .map(([name, count]) => `${fixed(count, count % 1 ? 2 : 0)} ${name}`)
-        .join(', ');
-      return [
-        operation.operation,
-        String(usage.requests),
-        calls || '–',
-        fixed(usage.readsPerRequest, 2),
-        fixed(usage.writesPerRequest, 2),
-        fixed(usage.readUnitsPerRequest, 2),
-        `${fixed(usage.writeUnitsPerRequest, 2)} (${fixed(usage.indexWriteUnitsPerRequest, 2)})`,
-        fixed(usage.rateLimitWriteUnitsPerRequest, 2),
-        usage.maxItemBytes === undefined
-          ? '–'
-          : `${usage.maxItemBytes} B (${usage.maxUpdatedItemBytes === undefined ? '–' : `${usage.maxUpdatedItemBytes} B`})`,
-        `${fixed(floor.readUnitsPerRequest, 2)} / ${fixed(floor.writeUnitsPerRequest, 2)}`,
-      ];
-    }),
+    results.accounting.flatMap((operation) => [
+      usageRow(operation.operation, operation.usage),
+      usageRow(`↳ floor (${floorKindOf(results, operation.routeId)})`, operation.floor),
+    ]),
   );
+}
+
+const floorKindOf = (results: BenchResults, routeId: string): string =>
+  results.routes.find((route) => route.routeId === routeId)?.floor ?? '?';
+
+/**
+ * Where each operation's calls exceed its floor's, call kind by call kind (`+1 GetItem intent`),
+ * and where the floor makes a call the operation does not (`−1 …`): a differing count is a finding.
+ */
+function beyondTheFloor(results: BenchResults): string[] {
+  return results.accounting.map((operation) => {
+    const names = new Set([...Object.keys(operation.usage.calls), ...Object.keys(operation.floor.calls)]);
+    const differences = [...names].flatMap((name) => {
+      const difference = (operation.usage.calls[name] ?? 0) - (operation.floor.calls[name] ?? 0);
+      if (Math.abs(difference) < 0.005) return [];
+      const count = fixed(Math.abs(difference), Math.abs(difference) % 1 ? 2 : 0);
+      return [`${difference > 0 ? '+' : '−'}${count} ${name}`];
+    });
+    const units = (usage: TableUsage) =>
+      `${fixed(usage.readUnitsPerRequest, 2)} RRU, ${fixed(usage.writeUnitsPerRequest, 2)} WRU`;
+    return `- ${operation.operation}: ${differences.join(', ') || 'the same calls'} (${units(operation.usage)} against ${units(operation.floor)})`;
+  });
 }
 
 function costTable(results: BenchResults): string {
@@ -212,6 +241,10 @@ export function renderMarkdown(results: BenchResults): string {
     '### DynamoDB per request, warm container',
     '',
     tableCallsTable(results),
+    '',
+    'Calls beyond the floor, per request:',
+    '',
+    ...beyondTheFloor(results),
     '',
     `### ${results.connection.count.toLocaleString('en-US')} connections on AWS (${Object.values(CONNECTION).join(' + ')}), ${results.prices.region} on-demand prices of ${results.prices.asOf}`,
     '',

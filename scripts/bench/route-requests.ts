@@ -13,6 +13,11 @@ export interface BenchAccount {
   /** The code that authorized it, or a fresh one not yet posted. */
   code?: string;
   bankAccountId?: string;
+  /**
+   * For authorize: another new account's approved intent, which authorize's floor redeems (a
+   * code is redeemed once, and a second account keeps its Bank Accounts from colliding).
+   */
+  floor?: BenchAccount;
 }
 
 /**

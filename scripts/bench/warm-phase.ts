@@ -52,7 +52,8 @@ async function measureRoute(context: BenchContext, subject: RouteUnderTest): Pro
     };
     const floorStep = async () => {
       const call = await worker.call('bare', floorEvent(subject, account));
-      if (call.error) throw new Error(`${subject.route.id} floor: ${call.error}`);
+      if (call.error || call.statusCode !== 200)
+        throw new Error(`${subject.route.id} floor: ${call.error ?? `answered ${call.statusCode}`}`);
       if (counted) result.floor.push(call);
     };
     for (const step of index % 2 ? [floorStep, routeStep] : [routeStep, floorStep]) await step();
