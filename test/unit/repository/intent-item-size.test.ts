@@ -195,3 +195,27 @@ describe('the intent item authorize writes, with the longest inputs that reach i
     expect(dynamoItemBytes(legacy)).toBeGreaterThan(KB);
   });
 });
+
+describe('the Bank Account item a payment consent updates', () => {
+  it('stays under 1 KB with the longest consent name and key names, and a bank account name of 64 characters', async () => {
+    const { BankAccountRepository } = await import(
+      '../../../functions/shared/repository/bank-account-repository'
+    );
+    stored = {
+      pk: `BANK_ACCOUNT#${bankAccount.id}`,
+      sk: 'BANK_ACCOUNT',
+      entity: 'bank-account',
+      ...bankAccount,
+    };
+    stored.name = 'n'.repeat(64);
+    await new BankAccountRepository(mockedTable()).markEnduringPaymentConsent(
+      bankAccount.id,
+      { name: LONG_NAME, period: 'fortnightly', totalAmount: '999999999999' },
+      CREATED,
+      AUTHORIZER_CRN,
+    );
+
+    expect(images).toHaveLength(1);
+    expect(images[0]).toBeLessThan(KB);
+  });
+});
