@@ -3,7 +3,7 @@ import { EXPIRED } from '../domain/intent-expiry';
 import type { IntentPosition } from '../domain/intent-page';
 import type { ExpiryStore, IntentListStore, IntentOutcome, IntentStore } from '../domain/ports';
 import type { Backchannel, ConnectionIntent, IntentClaim, IntentGrant } from '../domain/schemas';
-import { intentAttributes, intentFromItem } from './intent-item';
+import { intentFromItem, toIntentItem } from './intent-item';
 import { conditionally, type RepositoryOptions } from './repository-options';
 import {
   ACCOUNT_TIMELINE_INDEX,
@@ -13,7 +13,6 @@ import {
   EXPIRY_SHARDS,
   expiryPartition,
   INTENT_TIMELINE_PREFIX,
-  intentExpiryKey,
   intentIdOf,
   intentKey,
   intentTimelineKey,
@@ -57,13 +56,7 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
           TableName: this.options.tableName,
           // The timeline keys list the intent under its account and never change after this; the
           // expiry keys hold it in the expiry index until it is authorized, fails or expires.
-          Item: {
-            ...intentKey(intent.id),
-            ...intentTimelineKey(intent),
-            ...(intent.expiresAt ? intentExpiryKey({ id: intent.id, expiresAt: intent.expiresAt }) : {}),
-            entity: 'intent',
-            ...intentAttributes(intent),
-          },
+          Item: toIntentItem(intent),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -230,6 +223,10 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
     });
   }
 
+  /**
+   * Also drops `expiresAt`: only an intent still `created` can expire, and the finished item, the
+   * largest authorize writes, stays under 1 KB with it gone (docs/performance-authorize-floor.md).
+   */
   async finish(id: string, claimId: string, outcome: IntentOutcome): Promise<void> {
     const { status, updatedAt, updatedBy } = outcome;
     const results: Record<string, unknown> =
@@ -244,7 +241,7 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
       UpdateExpression:
         'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
         names.map((name) => `#${name} = :${name}`).join(', ') +
-        ` REMOVE ${DROPPED_WHEN_FINAL}`,
+        ` REMOVE ${DROPPED_WHEN_FINAL}, #expiresAt`,
       ConditionExpression: HELD_BY_CLAIM,
       ExpressionAttributeNames: {
         '#status': 'status',
@@ -252,6 +249,7 @@ export class IntentRepository implements IntentStore, IntentListStore, ExpirySto
         '#updatedBy': 'updatedBy',
         ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
         ...DROPPED_WHEN_FINAL_NAMES,
+        '#expiresAt': 'expiresAt',
         '#claimId': 'id',
       },
       ExpressionAttributeValues: {

@@ -111,7 +111,8 @@ describe('create: success', () => {
 
     const [stored] = storedIntents();
     expect(stored).toMatchObject({
-      createdAt: '2022-03-31T02:56:29.713Z',
+      // The creation time is stored once, in the account-timeline index's sort key.
+      gsi1sk: `INTENT#2022-03-31T02:56:29.713Z#${body.id}`,
       expiresAt: '2022-03-31T03:56:29.713Z',
       gsi2pk: expect.stringMatching(/^EXPIRING#[0-3]$/),
       gsi2sk: `2022-03-31T03:56:29.713Z#${body.id}`,

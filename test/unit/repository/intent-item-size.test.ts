@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { codeHash } from '../../../functions/shared/domain/hashing';
-import type { BankAccount, ConnectionIntent, IntentType } from '../../../functions/shared/domain/schemas';
+import {
+  type BankAccount,
+  type ConnectionIntent,
+  type IntentType,
+  isPaymentType,
+} from '../../../functions/shared/domain/schemas';
 import { QuartzClient } from '../../../functions/shared/provider/quartz-client';
 import { QuartzProvider } from '../../../functions/shared/provider/quartz-provider';
 import { IntentRepository } from '../../../functions/shared/repository/intent-repository';
@@ -23,15 +28,17 @@ import { applyUpdate } from '../../support/stored-intent';
 const KB = 1_024;
 const ID = '3KVjuKW2CZCJeJVqPxwkX7';
 const ACCOUNT = 'B4u4WZCu3joZFVWT3XjWW3';
-/** The CRN is stored as createdBy and updatedBy: a key name of 16 characters (64 are allowed: not yet covered). */
-const CRN = `crn:${ACCOUNT}:api-key:${'k'.repeat(16)}`;
+/** The intent's creator and, another key, its authorizer: key names of 64 characters, the most allowed. */
+const CRN = `crn:${ACCOUNT}:api-key:${'k'.repeat(64)}`;
+const AUTHORIZER_CRN = `crn:${ACCOUNT}:api-key:${'a'.repeat(64)}`;
 const CREATED = '2026-11-26T01:54:56.045Z';
-/** A consent's name: 100 characters, the most allowed, with accents and characters a URL escapes. */
-const LONG_NAME =
-  `Dépenses « courantes » & factures de la famille Müller-Øberg (compte joint) — 2026/27 #1 ok!`.padEnd(
-    100,
-    'é',
-  );
+const FINISHED = '2026-11-26T01:56:56.045Z';
+/**
+ * A consent's name: 100 characters, the most allowed, each of two UTF-8 bytes (accented Latin,
+ * Greek, Cyrillic, Hebrew, Arabic…), all different, so that nothing compresses: 200 bytes, the bound
+ * this test guarantees (docs/performance-authorize-floor.md: a name of three-byte characters is not).
+ */
+const LONG_NAME = Array.from({ length: 100 }, (_, i) => String.fromCharCode(0x400 + i * 3)).join('');
 /** A registered redirect URI of 200 characters, and a client id of 64. */
 const REDIRECT_URI = `https://connect.example-company.co.nz/open-banking/${'callback/'.repeat(17)}`.slice(
   0,
@@ -89,7 +96,7 @@ async function redirectIntent(type: IntentType): Promise<ConnectionIntent> {
     fetch: new FakeQuartz().fetch,
   });
   const provider = new QuartzProvider({ live: client, test: client });
-  const payment = type === 'enduring-payment-consent';
+  const payment = isPaymentType(type);
   const limits = { name: LONG_NAME, period: 'fortnightly' as const, totalAmount: '999999999999' };
   const state = `${ID}.${'s'.repeat(22)}`;
   const { authorizationUrl, codeVerifier } = await provider.beginAuthorization({
@@ -125,7 +132,7 @@ async function authorize(intent: ConnectionIntent, grantKey: string): Promise<vo
   await repository.create(intent);
   const claim = { id: 'ClaimId111111111111111', expiresAt: Date.parse(CREATED) + 30_000 };
   await repository.claim(ID, claim, 0);
-  const payment = intent.type === 'enduring-payment-consent';
+  const payment = isPaymentType(intent.type);
   await repository.saveGrant(ID, claim.id, {
     codeHash: codeHash(grantKey),
     ...(payment ? {} : { accessToken: ACCESS_TOKEN }),
@@ -134,14 +141,13 @@ async function authorize(intent: ConnectionIntent, grantKey: string): Promise<vo
     status: 'authorized',
     authorizedCodeHash: codeHash(grantKey),
     ...(payment ? {} : { bankAccountIds: BANK_ACCOUNT_IDS }),
-    updatedAt: CREATED,
-    updatedBy: CRN,
+    updatedAt: FINISHED,
+    updatedBy: AUTHORIZER_CRN,
   });
 }
 
 describe('the intent item authorize writes, with the longest inputs that reach it', () => {
-  // A payment consent with a 100-character name is still over (about 1,040–1,090 B): not yet covered.
-  it.each(['account-information-consent'] as const)(
+  it.each(['account-information-consent', 'enduring-payment-consent', 'quartz-payment'] as const)(
     'stays under 1 KB in the redirect flow: %s',
     async (type) => {
       await authorize(await redirectIntent(type), 'c'.repeat(2_048));
@@ -151,10 +157,10 @@ describe('the intent item authorize writes, with the longest inputs that reach i
     },
   );
 
-  it.each<IntentType>(['account-information-consent'])(
+  it.each<IntentType>(['account-information-consent', 'enduring-payment-consent'])(
     'stays under 1 KB in the decoupled flow, a pending poll included: %s',
     async (type) => {
-      const payment = type === 'enduring-payment-consent';
+      const payment = isPaymentType(type);
       const backchannel = { authReqId: AUTH_REQ_ID, intervalSeconds: 5, pollAfter: Date.parse(CREATED) };
       const intent: ConnectionIntent = {
         ...base(type),
@@ -187,5 +193,29 @@ describe('the intent item authorize writes, with the longest inputs that reach i
     };
 
     expect(dynamoItemBytes(legacy)).toBeGreaterThan(KB);
+  });
+});
+
+describe('the Bank Account item a payment consent updates', () => {
+  it('stays under 1 KB with the longest consent name and key names, and a bank account name of 64 characters', async () => {
+    const { BankAccountRepository } = await import(
+      '../../../functions/shared/repository/bank-account-repository'
+    );
+    stored = {
+      pk: `BANK_ACCOUNT#${bankAccount.id}`,
+      sk: 'BANK_ACCOUNT',
+      entity: 'bank-account',
+      ...bankAccount,
+    };
+    stored.name = 'n'.repeat(64);
+    await new BankAccountRepository(mockedTable()).markEnduringPaymentConsent(
+      bankAccount.id,
+      { name: LONG_NAME, period: 'fortnightly', totalAmount: '999999999999' },
+      CREATED,
+      AUTHORIZER_CRN,
+    );
+
+    expect(images).toHaveLength(1);
+    expect(images[0]).toBeLessThan(KB);
   });
 });

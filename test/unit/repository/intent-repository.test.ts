@@ -228,9 +228,10 @@ describe('IntentRepository', () => {
       UpdateExpression:
         'SET #status = :status, #updatedAt = :updatedAt, #updatedBy = :updatedBy, ' +
         '#authorizedCodeHash = :authorizedCodeHash, #bankAccountIds = :bankAccountIds ' +
-        'REMOVE #claim, #grant, #oauth, #backchannel, #expiryPk, #expirySk',
+        'REMOVE #claim, #grant, #oauth, #backchannel, #expiryPk, #expirySk, #expiresAt',
       ConditionExpression: '#claim.#claimId = :claimId AND #status = :created',
       ExpressionAttributeNames: expect.objectContaining({
+        '#expiresAt': 'expiresAt',
         '#authorizedCodeHash': 'authorizedCodeHash',
         '#bankAccountIds': 'bankAccountIds',
         '#oauth': 'oauth',
