@@ -38,7 +38,11 @@ async function itemsWithPrefix(prefix: string): Promise<Record<string, unknown>[
   return items;
 }
 
-const intentIds = async () => (await itemsWithPrefix(KEY_PREFIXES.intent)).map((item) => String(item.id));
+// An intent item's id is in its key (the item holds no copy of it).
+const intentIds = async () =>
+  (await itemsWithPrefix(KEY_PREFIXES.intent)).map((item) =>
+    String(item.pk).slice(KEY_PREFIXES.intent.length),
+  );
 
 const isInProgress = (answer: ApiAnswer) =>
   answer.status === 503 &&
