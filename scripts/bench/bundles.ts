@@ -8,7 +8,7 @@ export interface Bundle {
   /** The ES module Lambda would load (`handler.mjs`). */
   file: string;
   bytes: number;
-  /** Its source map, deployed beside it (the functions run with --enable-source-maps). */
+  /** Its source map where the stack deploys one beside it (HANDLER_BUNDLING.sourceMap), else 0. */
   mapBytes: number;
 }
 
@@ -24,8 +24,9 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Bundles every route's handler and the bare handlers with the stack's options: those of
- * lib/bundling-options.ts, and the ones lib/service-function.ts gives NodejsFunction (ESM, minified,
- * an external source map, the SDK bundled, the runtime's Node.js as the target).
+ * lib/bundling-options.ts, which lib/service-function.ts gives NodejsFunction (ESM, the minify parts
+ * it chooses, a source map only if it ships one, the SDK bundled, the runtime's Node.js as the
+ * target).
  */
 export async function bundleAll(
   outdir: string,
@@ -61,14 +62,20 @@ export async function bundleAll(
       entryPoints: handlers,
       mainFields: [...HANDLER_BUNDLING.mainFields],
       banner: { js: HANDLER_BUNDLING.banner },
-      minify: true,
-      sourcemap: true,
+      minifyWhitespace: HANDLER_BUNDLING.minify.whitespace,
+      minifySyntax: HANDLER_BUNDLING.minify.syntax,
+      minifyIdentifiers: HANDLER_BUNDLING.minify.identifiers,
+      sourcemap: HANDLER_BUNDLING.sourceMap,
     }),
     build({ ...common, entryPoints: tools }),
   ]);
   const bundleOf = (out: string): Bundle => {
     const file = path.join(outdir, `${out}.mjs`);
-    return { file, bytes: statSync(file).size, mapBytes: statSync(`${file}.map`).size };
+    return {
+      file,
+      bytes: statSync(file).size,
+      mapBytes: HANDLER_BUNDLING.sourceMap ? statSync(`${file}.map`).size : 0,
+    };
   };
   return {
     routes: Object.fromEntries(
