@@ -5,6 +5,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { codeHash, isCodeHashOf } from '../../../functions/shared/domain/hashing';
 import { newId } from '../../../functions/shared/domain/ids';
 import {
+  ACCOUNT_TIMELINE_INDEX,
+  accountTimelinePartition,
   bankAccountKey,
   bankAccountNumberKey,
   EXPIRY_INDEX,
@@ -83,7 +85,8 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const claimId = newId();
   const key = intentKey(intentId);
 
-  // 1. The claim, which is also the read: the caller's, still open, held by nobody.
+  // 1. The claim, which is also the read: the caller's (an intent item names its account in its
+  // timeline key only), still open, held by nobody.
   let intent: Record<string, unknown>;
   try {
     const { Attributes } = await client.send(
@@ -92,16 +95,16 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         Key: key,
         UpdateExpression: 'SET #claim = :claim',
         ConditionExpression:
-          '#accountId = :owner AND #status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
+          '#owner = :owner AND #status = :created AND (attribute_not_exists(#claim) OR #claim.#expiresAt <= :now) ' +
           'AND (attribute_not_exists(#expiresAt) OR #expiresAt > :nowTimestamp)',
         ExpressionAttributeNames: {
-          '#accountId': 'accountId',
+          '#owner': ACCOUNT_TIMELINE_INDEX.partitionKey,
           '#status': 'status',
           '#claim': 'claim',
           '#expiresAt': 'expiresAt',
         },
         ExpressionAttributeValues: {
-          ':owner': accountId,
+          ':owner': accountTimelinePartition(accountId),
           ':created': 'created',
           ':claim': { id: claimId, expiresAt: now + TIME_BUDGET.claimLeaseMs },
           ':now': now,
@@ -260,7 +263,7 @@ async function settledAnswer(
     ? unmarshall(failure.Item)
     : (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
   const settled =
-    item?.accountId === accountId &&
+    item?.[ACCOUNT_TIMELINE_INDEX.partitionKey] === accountTimelinePartition(accountId) &&
     item.status === 'authorized' &&
     typeof item.authorizedCodeHash === 'string' &&
     isCodeHashOf(item.authorizedCodeHash, code);

@@ -73,7 +73,9 @@ describe("authorize's floor", () => {
     expect(calls.every((command) => command.input && 'ConditionExpression' in command.input)).toBe(true);
     const [claim, grant, ...rest] = calls.map((command) => command.input as Record<string, unknown>);
     const finish = rest.pop() as Record<string, unknown>;
-    expect(claim?.ConditionExpression).toContain('#accountId = :owner AND #status = :created');
+    expect(claim?.ConditionExpression).toContain('#owner = :owner AND #status = :created');
+    expect(claim?.ExpressionAttributeNames).toMatchObject({ '#owner': 'gsi1pk' });
+    expect(claim?.ExpressionAttributeValues).toMatchObject({ ':owner': 'ACCOUNT#acct' });
     expect(claim?.ReturnValues).toBe('ALL_NEW');
     expect(grant?.UpdateExpression).toBe('SET #grant = :grant REMOVE #oauth');
     expect(grant?.ExpressionAttributeValues).toMatchObject({
@@ -113,7 +115,7 @@ describe("authorize's floor", () => {
       .on(UpdateCommand)
       .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     dynamo.on(GetCommand).resolves({
-      Item: { accountId: 'acct', status: 'authorized', authorizedCodeHash: codeHash('the-code') },
+      Item: { gsi1pk: 'ACCOUNT#acct', status: 'authorized', authorizedCodeHash: codeHash('the-code') },
     });
 
     // Act
