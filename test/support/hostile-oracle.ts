@@ -280,6 +280,9 @@ export function httpBodyBytes(request: HostileRequest): Buffer {
   return Buffer.from(body.text, 'utf8');
 }
 
+/** The label of a request whose body is above API Gateway's payload quota. */
+export const GATEWAY_QUOTA_LABEL = '400 above gateway quota';
+
 /**
  * The answer over HTTP: first what the local API decides in API Gateway's place (a body above the
  * gateway's quota, an unknown method or path, a path parameter that is not valid percent-encoding),
@@ -292,7 +295,7 @@ export function expectOverHttp(request: HostileRequest, world: World): Expectati
     return {
       expected: { status: 400, message: `body must be at most ${GATEWAY_MAX_PAYLOAD_BYTES} bytes` },
       spender: undefined,
-      label: '400 above gateway quota',
+      label: GATEWAY_QUOTA_LABEL,
     };
   const route = routeById(request.routeId);
   const path = requestPath(request);

@@ -1,6 +1,11 @@
 import * as fc from 'fast-check';
 import { ROUTES } from '../../../functions/routes';
-import { contractViolations, expectOverHttp, requestTarget } from '../../support/hostile-oracle';
+import {
+  contractViolations,
+  expectOverHttp,
+  GATEWAY_QUOTA_LABEL,
+  requestTarget,
+} from '../../support/hostile-oracle';
 import { pathParameterNames } from '../../support/hostile-paths';
 import {
   type HostileRequest,
@@ -77,9 +82,15 @@ describe.each(ROUTES.map((route) => route.id))('hostile input over HTTP, %s', (r
         const after = await snapshot();
         const changed = changedItems(before, after);
         before = after;
+        // A body above the gateway's quota is refused before any route is matched, so a method no
+        // operation has gets that refusal (in the contract's shape), not the unknown-route 404.
+        const refusedBeforeRouting =
+          expectation.label === GATEWAY_QUOTA_LABEL && request.method !== routeById(routeId).method;
         const problems = [
           ...contractViolations(request, answer, expectation),
-          ...openApiValidator().violations(request.method, requestTarget(request), answer),
+          ...(refusedBeforeRouting
+            ? []
+            : openApiValidator().violations(request.method, requestTarget(request), answer)),
         ];
         if ((expectation.expected.status !== 'valid' || expectation.readOnly) && changed.length)
           problems.push(
