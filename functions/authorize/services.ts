@@ -1,13 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadApiKeyRevocationBoundMs, loadQuartzConfig } from '../shared/config';
 import type { IntentDependencies } from '../shared/domain/ports';
 import type { ChainServices } from '../shared/http/middlewares';
-import { QuartzProvider } from '../shared/provider/quartz-provider';
 import { BankAccountRepository } from '../shared/repository/bank-account-repository';
 import { IntentRepository } from '../shared/repository/intent-repository';
-import { apiChainServices } from '../shared/wiring/api-chain';
+import { apiChainOfEnvironment } from '../shared/wiring/api-chain';
 import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
-import { quartzClients } from '../shared/wiring/quartz';
+import { quartzProviderDiscovering } from '../shared/wiring/quartz';
 
 /** The table, the bank and its client secrets (Secrets Manager in AWS). */
 export type AuthorizeIntentServices = ChainServices & IntentDependencies;
@@ -21,14 +19,12 @@ export function buildAuthorizeIntentServices(
   overrides: WiringOverrides = {},
 ): AuthorizeIntentServices {
   const table = tableOf(env, overrides);
-  const quartz = quartzClients(loadQuartzConfig(env), { ...overrides, readSecretsAtColdStart: true });
-  quartz.live.startDiscovery();
-  quartz.test.startDiscovery();
+  const provider = quartzProviderDiscovering(env, { ...overrides, readSecretsAtColdStart: true });
   return {
-    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    ...apiChainOfEnvironment(table, env, overrides.clock),
     intents: new IntentRepository(table),
     bankAccounts: new BankAccountRepository(table),
-    provider: new QuartzProvider(quartz),
+    provider,
     sleep: (ms) => sleep(ms),
   };
 }

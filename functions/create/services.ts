@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadApiKeyRevocationBoundMs, loadIntentLifetimeSeconds, loadQuartzConfig } from '../shared/config';
+import { loadIntentLifetimeSeconds } from '../shared/config';
 import type { CreateOnceDependencies } from '../shared/domain/create-intent-once';
 import type { ChainServices } from '../shared/http/middlewares';
-import { QuartzProvider } from '../shared/provider/quartz-provider';
 import { BankAccountRepository } from '../shared/repository/bank-account-repository';
 import { IdempotencyRepository } from '../shared/repository/idempotency-repository';
 import { IntentRepository } from '../shared/repository/intent-repository';
-import { apiChainServices } from '../shared/wiring/api-chain';
+import { apiChainOfEnvironment } from '../shared/wiring/api-chain';
 import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
-import { quartzClients } from '../shared/wiring/quartz';
+import { quartzProviderDiscovering } from '../shared/wiring/quartz';
 
 /** The table and the bank: create builds the authorization URL on the bank's discovered endpoint. */
 export type CreateIntentServices = ChainServices & CreateOnceDependencies;
@@ -23,15 +22,13 @@ export function buildCreateIntentServices(
   overrides: WiringOverrides = {},
 ): CreateIntentServices {
   const table = tableOf(env, overrides);
-  const quartz = quartzClients(loadQuartzConfig(env), { ...overrides, readSecretsAtColdStart: false });
-  quartz.live.startDiscovery();
-  quartz.test.startDiscovery();
+  const provider = quartzProviderDiscovering(env, { ...overrides, readSecretsAtColdStart: false });
   return {
-    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    ...apiChainOfEnvironment(table, env, overrides.clock),
     intents: new IntentRepository(table),
     bankAccounts: new BankAccountRepository(table),
     idempotency: new IdempotencyRepository(table),
-    provider: new QuartzProvider(quartz),
+    provider,
     sleep: (ms) => sleep(ms),
     intentLifetimeMs: loadIntentLifetimeSeconds(env) * 1_000,
   };

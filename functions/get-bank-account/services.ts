@@ -1,8 +1,7 @@
-import { loadApiKeyRevocationBoundMs } from '../shared/config';
 import type { getBankAccount } from '../shared/domain/read-bank-accounts';
 import type { ChainServices } from '../shared/http/middlewares';
 import { BankAccountRepository } from '../shared/repository/bank-account-repository';
-import { apiChainServices } from '../shared/wiring/api-chain';
+import { apiChainOfEnvironment } from '../shared/wiring/api-chain';
 import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
 
 /** The table, and nothing else: no bank, no secret (so neither is in this function's bundle). */
@@ -14,7 +13,7 @@ export function buildGetBankAccountServices(
 ): GetBankAccountServices {
   const table = tableOf(env, overrides);
   return {
-    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    ...apiChainOfEnvironment(table, env, overrides.clock),
     bankAccounts: new BankAccountRepository(table),
   };
 }

@@ -1,8 +1,8 @@
-import { loadApiKeyRevocationBoundMs, loadPageKeySecret } from '../shared/config';
+import { loadPageKeySecret } from '../shared/config';
 import type { listIntents } from '../shared/domain/read-intents';
 import type { ChainServices } from '../shared/http/middlewares';
 import { IntentRepository } from '../shared/repository/intent-repository';
-import { apiChainServices } from '../shared/wiring/api-chain';
+import { apiChainOfEnvironment } from '../shared/wiring/api-chain';
 import { pageKeys } from '../shared/wiring/page-keys';
 import { servicesOfProcess, tableOf, type WiringOverrides } from '../shared/wiring/process-services';
 
@@ -15,7 +15,7 @@ export function buildListIntentsServices(
 ): ListIntentsServices {
   const table = tableOf(env, overrides);
   return {
-    ...apiChainServices(table, loadApiKeyRevocationBoundMs(env), overrides.clock),
+    ...apiChainOfEnvironment(table, env, overrides.clock),
     intents: new IntentRepository(table),
     pageKeys: pageKeys(loadPageKeySecret(env)),
   };

@@ -1,3 +1,4 @@
+import { loadApiKeyRevocationBoundMs } from '../config';
 import { batchedRateLimits, cachedApiKeys } from '../container-caches';
 import { type Clock, systemClock } from '../domain/clock';
 import type { ChainServices } from '../http/middlewares';
@@ -22,3 +23,10 @@ export function apiChainServices(
     clock,
   };
 }
+
+/** The same, with the revocation bound of the function's environment (API_KEY_REVOCATION_BOUND_SECONDS). */
+export const apiChainOfEnvironment = (
+  table: RepositoryOptions,
+  env: NodeJS.ProcessEnv,
+  clock?: Clock,
+): ChainServices => apiChainServices(table, loadApiKeyRevocationBoundMs(env), clock);

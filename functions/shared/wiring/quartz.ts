@@ -1,5 +1,6 @@
-import type { QuartzConfig } from '../config';
+import { loadQuartzConfig, type QuartzConfig } from '../config';
 import { QuartzClient, type QuartzFetch } from '../provider/quartz-client';
+import { QuartzProvider } from '../provider/quartz-provider';
 import { cachedSecret } from '../secrets';
 import { secretReadAtColdStart, secretsManager } from './secrets-manager';
 
@@ -40,4 +41,19 @@ export function quartzClients(
     });
   };
   return { live: client(config.live), test: client(config.test) };
+}
+
+/**
+ * The bank, from the function's Quartz variables, with the discovery of both configurations started
+ * now: in Lambda that is the init phase (see servicesOfProcess), so the first request finds the
+ * endpoints known or on their way instead of fetching them on its own clock.
+ */
+export function quartzProviderDiscovering(
+  env: NodeJS.ProcessEnv,
+  options: QuartzClientOptions,
+): QuartzProvider {
+  const quartz = quartzClients(loadQuartzConfig(env), options);
+  quartz.live.startDiscovery();
+  quartz.test.startDiscovery();
+  return new QuartzProvider(quartz);
 }
