@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { stateParameterOf } from '../domain/bound-state';
 import { apiKeyCrn } from '../domain/principal';
 import { type ConnectionIntent, connectionIntentSchema } from '../domain/schemas';
 import {
@@ -76,7 +77,10 @@ export function toIntentItem(intent: ConnectionIntent): Record<string, unknown> 
     ...(updatedBy !== createdBy ? { updatedBy } : {}),
     ...urlAttribute(intent),
     ...(oauth
-      ? { oauth: stateOf(authorizationUrl) === oauth.state ? { codeVerifier: oauth.codeVerifier } : oauth }
+      ? {
+          oauth:
+            stateParameterOf(authorizationUrl) === oauth.state ? { codeVerifier: oauth.codeVerifier } : oauth,
+        }
       : {}),
   };
 }
@@ -141,7 +145,7 @@ function expandedItem(item: Record<string, unknown>): Record<string, unknown> {
     updatedAt: rest.updatedAt ?? rest.createdAt,
     updatedBy: rest.updatedBy ?? rest.createdBy,
     authorizationUrl,
-    ...(stateless ? { oauth: { ...oauth, state: stateOf(authorizationUrl) } } : {}),
+    ...(stateless ? { oauth: { ...oauth, state: stateParameterOf(authorizationUrl) } } : {}),
   };
 }
 
@@ -229,8 +233,4 @@ function parseUrl(url: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-function stateOf(url: string): string | undefined {
-  return parseUrl(url)?.searchParams.get('state') ?? undefined;
 }

@@ -41,8 +41,7 @@ async function decoupledScenario(
     { accountId: OWNER.accountId, type: 'account-information-consent', loginHint: LOGIN_HINT, ...body },
   );
   scenario.table.intents.delete(placeholder.id);
-  Object.assign(scenario, { intentId: created.id });
-  return scenario;
+  return scenario.authorizing(created.id);
 }
 
 const poll = (scenario: AuthorizeScenario) => scenario.clock.run(scenario.callWith({}).answer);

@@ -82,13 +82,24 @@ export class AuthorizeScenario {
   readonly clock = new VirtualClock();
   readonly table = new InMemoryTable();
   readonly bank = new ScriptedBank();
-  readonly intentId: string;
+  private target: string;
 
   constructor(intent: ConnectionIntent = intentFixture()) {
-    this.intentId = intent.id;
+    this.target = intent.id;
     this.table.intents.set(intent.id, structuredClone(intent));
     // The token request's budget is an AbortSignal.timeout inside the domain: run it on this clock.
     jest.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => this.clock.timeoutSignal(ms));
+  }
+
+  /** The intent authorize is called for. */
+  get intentId(): string {
+    return this.target;
+  }
+
+  /** Calls authorize for another intent from now on: one the scenario's own create made. */
+  authorizing(intentId: string): this {
+    this.target = intentId;
+    return this;
   }
 
   /** Starts authorize with `code`; the answer settles as the clock and the scenario let it. */
